@@ -1,0 +1,39 @@
+//! One file per subcommand: read the arguments, call the library, print.
+
+pub mod analyze;
+pub mod extract;
+pub mod ingest;
+pub mod search;
+pub mod show;
+pub mod stats;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use newsidx::Error;
+
+/// Exit code when another ingest holds the index (EX_TEMPFAIL).
+pub const EXIT_LOCKED: u8 = 75;
+
+/// Prints `error` as one line on stderr and picks the exit code. A closed pipe is a quiet success.
+pub fn report(error: &anyhow::Error) -> ExitCode {
+    if let Some(io_error) = error.downcast_ref::<io::Error>() {
+        if io_error.kind() == io::ErrorKind::BrokenPipe {
+            return ExitCode::SUCCESS;
+        }
+    }
+    let _ = writeln!(io::stderr(), "newsidx: {error:#}");
+    match error.downcast_ref::<Error>() {
+        Some(Error::Usage(_)) => ExitCode::from(2),
+        Some(Error::Locked { .. }) => ExitCode::from(EXIT_LOCKED),
+        _ => ExitCode::from(1),
+    }
+}
+
+/// Writes `value` as one line of JSON on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    serde_json::to_writer(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}

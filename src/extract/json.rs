@@ -1,0 +1,142 @@
+//! JSON and JSON Lines exports: one article per object or per line, English or Indonesian keys.
+
+use serde_json::{Map, Value};
+
+use super::date::parse_date;
+use super::{normalize_space, source_from_url, ExtractError, ExtractOptions};
+use crate::article::{Article, Format};
+
+const TITLE: &[&str] = &["title", "judul", "headline"];
+const DATE: &[&str] = &[
+    "date",
+    "tanggal",
+    "published_at",
+    "publishedAt",
+    "datePublished",
+    "pubdate",
+    "published",
+    "waktu",
+];
+const AUTHOR: &[&str] = &[
+    "authors", "author", "penulis", "byline", "reporter", "wartawan",
+];
+const EDITOR: &[&str] = &["editor", "editors", "penyunting"];
+const BODY: &[&str] = &[
+    "content",
+    "body",
+    "isi",
+    "text",
+    "articleBody",
+    "konten",
+    "teks",
+];
+const URL: &[&str] = &["url", "link", "canonical_url", "tautan"];
+const SOURCE: &[&str] = &["source", "sumber", "media", "publisher", "site"];
+const CAPTIONS: &[&str] = &["captions", "caption", "keterangan_foto"];
+
+pub(crate) fn extract(
+    text: &str,
+    path: &str,
+    options: &ExtractOptions,
+) -> Result<Vec<Article>, ExtractError> {
+    let records: Vec<(String, Value)> = match serde_json::from_str::<Value>(text) {
+        Ok(Value::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(at, item)| (format!("{path}#{}", at + 1), item))
+            .collect(),
+        Ok(value) => vec![(path.to_string(), value)],
+        Err(whole_error) => {
+            // JSON Lines: every non-empty line is its own record.
+            let mut records = Vec::new();
+            for (at, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                match serde_json::from_str::<Value>(line) {
+                    Ok(value) => records.push((format!("{path}#{}", at + 1), value)),
+                    Err(error) if records.is_empty() => {
+                        return Err(ExtractError::Json(format!(
+                            "{whole_error}; line {}: {error}",
+                            at + 1
+                        )))
+                    }
+                    Err(_) => continue,
+                }
+            }
+            records
+        }
+    };
+    let articles: Vec<Article> = records
+        .into_iter()
+        .filter_map(|(id, value)| {
+            value
+                .as_object()
+                .and_then(|object| record(object, &id, path, options))
+        })
+        .collect();
+    if articles.is_empty() {
+        return Err(ExtractError::NoArticle);
+    }
+    Ok(articles)
+}
+
+fn field<'a>(object: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
+    keys.iter().find_map(|key| {
+        object
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(key))
+            .map(|(_, value)| value)
+            .filter(|value| !value.is_null())
+    })
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    match value {
+        Value::String(text) => vec![text.clone()],
+        Value::Array(items) => items.iter().flat_map(strings).collect(),
+        Value::Object(object) => object.get("name").map(strings).unwrap_or_default(),
+        Value::Number(number) => vec![number.to_string()],
+        _ => Vec::new(),
+    }
+}
+
+fn record(
+    object: &Map<String, Value>,
+    id: &str,
+    path: &str,
+    options: &ExtractOptions,
+) -> Option<Article> {
+    let mut article = Article::new(path, Format::Json);
+    article.id = id.to_string();
+    let text = |keys: &[&str]| field(object, keys).map(|value| strings(value).join("\n\n"));
+    article.title = text(TITLE)
+        .map(|title| normalize_space(&title))
+        .unwrap_or_default();
+    article.body = text(BODY)?.trim().to_string();
+    if article.body.split_whitespace().count() < 3 {
+        return None;
+    }
+    article.url = text(URL).filter(|url| url.starts_with("http"));
+    article.source = text(SOURCE).or_else(|| article.url.as_deref().and_then(source_from_url));
+    article.date = field(object, DATE).and_then(|value| match value {
+        Value::Number(epoch) => epoch.as_i64().and_then(|epoch| {
+            let seconds = if epoch > 100_000_000_000 {
+                epoch / 1000
+            } else {
+                epoch
+            };
+            chrono::DateTime::from_timestamp(seconds, 0).map(|date| date.fixed_offset())
+        }),
+        other => strings(other)
+            .first()
+            .and_then(|text| parse_date(text, options.default_offset)),
+    });
+    article.authors = field(object, AUTHOR).map(strings).unwrap_or_default();
+    article.editors = field(object, EDITOR).map(strings).unwrap_or_default();
+    article.captions = field(object, CAPTIONS).map(strings).unwrap_or_default();
+    if let Some(url) = &article.url {
+        article.id = url.clone();
+    }
+    Some(article)
+}

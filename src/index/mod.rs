@@ -1,0 +1,207 @@
+//! The tantivy index: its schema, opening it with our analyzers, and articles in and out of it.
+//!
+//! This module owns everything on disk under the index folder.
+
+pub mod ingest;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use tantivy::schema::Value;
+use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
+use tantivy::{Index, TantivyDocument};
+
+use crate::analysis;
+use crate::article::{Article, Format};
+use crate::error::{Error, Result};
+pub use schema::Fields;
+
+/// An open newsidx index.
+pub struct NewsIndex {
+    pub index: Index,
+    pub fields: Fields,
+    pub path: PathBuf,
+}
+
+impl NewsIndex {
+    /// Opens the index at `path`; a missing one is [`Error::NoIndex`].
+    pub fn open(path: &Path) -> Result<NewsIndex> {
+        if !path.join("meta.json").exists() {
+            return Err(Error::NoIndex {
+                path: path.to_path_buf(),
+            });
+        }
+        let index = Index::open_in_dir(path).map_err(|source| Error::Index {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::wrap(index, path)
+    }
+
+    /// Opens the index at `path`, creating it (and the folder) when there is none.
+    pub fn open_or_create(path: &Path) -> Result<NewsIndex> {
+        if path.join("meta.json").exists() {
+            return Self::open(path);
+        }
+        std::fs::create_dir_all(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let (schema, _) = schema::build();
+        let index = Index::create_in_dir(path, schema).map_err(|source| Error::Index {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::wrap(index, path)
+    }
+
+    fn wrap(index: Index, path: &Path) -> Result<NewsIndex> {
+        analysis::register(&index);
+        index.tokenizers().register(
+            schema::KEYWORD_TOKENIZER,
+            TextAnalyzer::builder(RawTokenizer::default())
+                .filter(LowerCaser)
+                .build(),
+        );
+        let (_, fields) = schema::build();
+        // Resolve handles by name so an index written by an older schema fails clearly here.
+        let live = index.schema();
+        for name in [
+            "id",
+            "path",
+            "title",
+            "body",
+            "date",
+            "date_text",
+            "captions",
+            "source",
+        ] {
+            if live.get_field(name).is_err() {
+                return Err(Error::Index {
+                    path: path.to_path_buf(),
+                    source: tantivy::TantivyError::SchemaError(format!("missing field {name}")),
+                });
+            }
+        }
+        Ok(NewsIndex {
+            index,
+            fields,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Wraps a tantivy error with this index's path.
+    pub fn error(&self, source: tantivy::TantivyError) -> Error {
+        Error::Index {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// The tantivy document for `article`.
+    pub fn to_document(&self, article: &Article) -> TantivyDocument {
+        let fields = &self.fields;
+        let mut document = TantivyDocument::default();
+        document.add_text(fields.id, &article.id);
+        document.add_text(fields.path, &article.path);
+        if let Some(url) = &article.url {
+            document.add_text(fields.url, url);
+        }
+        if let Some(source) = &article.source {
+            document.add_text(fields.source, source);
+        }
+        document.add_text(fields.title, &article.title);
+        let byline = article.byline();
+        if !byline.is_empty() {
+            document.add_text(fields.byline, &byline);
+        }
+        if let Some(date) = &article.date {
+            document.add_date(
+                fields.date,
+                tantivy::DateTime::from_timestamp_secs(date.timestamp()),
+            );
+            document.add_text(fields.date_text, date.to_rfc3339());
+            document.add_bool(fields.date_inferred, article.date_inferred);
+        }
+        document.add_text(fields.body, &article.body);
+        for caption in &article.captions {
+            document.add_text(fields.captions, caption);
+        }
+        if let Some(dateline) = &article.dateline {
+            document.add_text(fields.dateline, dateline);
+        }
+        if let Some(language) = &article.language {
+            document.add_text(fields.language, language);
+        }
+        let format = match article.format {
+            Format::Html => "html",
+            Format::Text => "text",
+            Format::Json => "json",
+        };
+        document.add_text(fields.format, format);
+        document
+    }
+
+    /// The stored article of a tantivy document.
+    pub fn to_stored(&self, document: &TantivyDocument) -> StoredArticle {
+        let fields = &self.fields;
+        let text = |field| {
+            document
+                .get_first(field)
+                .and_then(|value| value.as_str())
+                .map(str::to_string)
+        };
+        StoredArticle {
+            id: text(fields.id).unwrap_or_default(),
+            path: text(fields.path).unwrap_or_default(),
+            url: text(fields.url),
+            source: text(fields.source),
+            title: text(fields.title).unwrap_or_default(),
+            byline: text(fields.byline),
+            date: text(fields.date_text).and_then(|date| DateTime::parse_from_rfc3339(&date).ok()),
+            date_inferred: document
+                .get_first(fields.date_inferred)
+                .and_then(|value| value.as_bool())
+                .unwrap_or(false),
+            body: text(fields.body).unwrap_or_default(),
+            captions: document
+                .get_all(fields.captions)
+                .filter_map(|value| value.as_str())
+                .map(str::to_string)
+                .collect(),
+            dateline: text(fields.dateline),
+            language: text(fields.language),
+            format: text(fields.format),
+        }
+    }
+}
+
+/// An article as stored in the index.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct StoredArticle {
+    pub id: String,
+    pub path: String,
+    pub url: Option<String>,
+    pub source: Option<String>,
+    pub title: String,
+    pub byline: Option<String>,
+    pub date: Option<DateTime<FixedOffset>>,
+    pub date_inferred: bool,
+    pub body: String,
+    pub captions: Vec<String>,
+    pub dateline: Option<String>,
+    pub language: Option<String>,
+    pub format: Option<String>,
+}
+
+/// Bytes the index folder takes on disk.
+pub fn size_on_disk(path: &Path) -> u64 {
+    walkdir::WalkDir::new(path)
+        .into_iter()
+        .filter_map(|entry| entry.ok())
+        .filter_map(|entry| entry.metadata().ok())
+        .filter(|metadata| metadata.is_file())
+        .map(|metadata| metadata.len())
+        .sum()
+}

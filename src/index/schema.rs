@@ -1,0 +1,71 @@
+//! The index schema: one document per article.
+
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema, TextFieldIndexing,
+    TextOptions, FAST, STORED, STRING,
+};
+
+use crate::analysis::ANALYZER_NAME;
+
+/// Tokenizer for exact, case-insensitive keyword fields (source).
+pub const KEYWORD_TOKENIZER: &str = "keyword";
+
+/// Bumped whenever the schema changes, so older indexes are rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Handles to every field of the schema.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    pub id: Field,
+    pub path: Field,
+    pub url: Field,
+    pub source: Field,
+    pub title: Field,
+    pub byline: Field,
+    pub date: Field,
+    /// The date as written in RFC 3339 with its original offset (tantivy dates are UTC).
+    pub date_text: Field,
+    pub date_inferred: Field,
+    pub body: Field,
+    pub captions: Field,
+    pub dateline: Field,
+    pub language: Field,
+    pub format: Field,
+}
+
+/// Builds the schema and the field handles.
+pub fn build() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let analysed = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER_NAME)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let keyword = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(KEYWORD_TOKENIZER)
+            .set_index_option(IndexRecordOption::Basic),
+    );
+    let date = DateOptions::default()
+        .set_indexed()
+        .set_fast()
+        .set_stored()
+        .set_precision(DateTimePrecision::Seconds);
+    let fields = Fields {
+        id: builder.add_text_field("id", STRING | STORED),
+        path: builder.add_text_field("path", STRING | STORED | FAST),
+        url: builder.add_text_field("url", STRING | STORED),
+        source: builder.add_text_field("source", keyword),
+        title: builder.add_text_field("title", analysed.clone()),
+        byline: builder.add_text_field("byline", analysed.clone()),
+        date: builder.add_date_field("date", date),
+        date_text: builder.add_text_field("date_text", STORED),
+        date_inferred: builder.add_bool_field("date_inferred", STORED),
+        body: builder.add_text_field("body", analysed.clone()),
+        captions: builder.add_text_field("captions", analysed),
+        dateline: builder.add_text_field("dateline", STRING | STORED),
+        language: builder.add_text_field("language", STRING | STORED),
+        format: builder.add_text_field("format", STRING | STORED),
+    };
+    (builder.build(), fields)
+}

@@ -1,0 +1,24 @@
+//! The `newsidx` binary: parses flags and hands each job to its command.
+
+mod commands;
+mod flags;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = flags::Cli::parse();
+    let outcome = match &cli.command {
+        flags::Command::Ingest(args) => commands::ingest::run(&cli, args),
+        flags::Command::Search(args) => commands::search::run(&cli, args),
+        flags::Command::Analyze(args) => commands::analyze::run(args),
+        flags::Command::Extract(args) => commands::extract::run(args),
+        flags::Command::Show(args) => commands::show::run(&cli, args),
+        flags::Command::Stats(args) => commands::stats::run(&cli, args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(error) => commands::report(&error),
+    }
+}
