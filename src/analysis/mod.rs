@@ -29,9 +29,20 @@ pub fn indonesian() -> TextAnalyzer {
         .build()
 }
 
-/// Registers the analyzer on `index`; call on every open.
+/// Name of the analyzer for exact word forms (quoted phrases): no stemming, no stopwords.
+pub const EXACT_ANALYZER_NAME: &str = "indonesian_exact";
+
+/// Exact word forms: tokenized and lowercased like [`indonesian`], nothing removed or stemmed.
+pub fn exact() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .build()
+}
+
+/// Registers both analyzers on `index`; call on every open.
 pub fn register(index: &Index) {
     index.tokenizers().register(ANALYZER_NAME, indonesian());
+    index.tokenizers().register(EXACT_ANALYZER_NAME, exact());
 }
 
 /// Strips the possessive and particle clitics (-nya, -lah, -kah).
