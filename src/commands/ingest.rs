@@ -45,6 +45,18 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     };
     let summary = ingest(&cli.index, &args.dirs, &options, &mut on_progress)?;
     bar.finish_and_clear();
+    if summary.files_seen == 0 {
+        let dirs: Vec<String> = args
+            .dirs
+            .iter()
+            .map(|dir| dir.display().to_string())
+            .collect();
+        writeln!(
+            std::io::stderr(),
+            "newsidx: warning: no files found under {}",
+            dirs.join(", ")
+        )?;
+    }
     if args.json {
         super::print_json(&summary)?;
     } else if !args.quiet {

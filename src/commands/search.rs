@@ -68,9 +68,9 @@ fn print_human(results: &SearchResults, color: bool) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The snippet text with its highlights in ANSI bold, or in [brackets] without colour.
+/// The snippet text with its highlights in ANSI bold; plain text without colour.
 fn highlight(snippet: &Snippet, color: bool) -> String {
-    let (open, close) = if color { (BOLD, RESET) } else { ("[", "]") };
+    let (open, close) = if color { (BOLD, RESET) } else { ("", "") };
     let mut text = String::new();
     let mut at = 0;
     for [start, end] in &snippet.highlights {
