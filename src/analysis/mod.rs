@@ -15,6 +15,17 @@ use tantivy::tokenizer::{
 };
 use tantivy::Index;
 
+mod compounds;
+mod lexicon;
+mod lists;
+mod stemmer;
+
+/// The root of one normalised (lowercase) word, as the analyzer indexes it before compound
+/// splitting: "mengatakan" → "kata", "negara-negara" → "negara".
+pub fn stem(word: &str) -> String {
+    stemmer::stem(&lexicon::LEXICON, &word.to_lowercase())
+}
+
 /// Name under which the analyzer is registered in every index.
 pub const ANALYZER_NAME: &str = "indonesian";
 
