@@ -10,16 +10,22 @@ use std::process::ExitCode;
 const SETS: [&str; 3] = ["sastrawi_pairs.tsv", "lucene_pairs.tsv", "yoast_pairs.tsv"];
 
 fn main() -> ExitCode {
-    let dir = std::env::args_os().nth(1).map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/stemming")
-    });
+    let dir = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/stemming")
+        });
     let mut failed = false;
     for set in SETS {
         let path = dir.join(set);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(error) => {
-                eprintln!("{}: {error}; pass the folder holding {set} as the first argument", path.display());
+                eprintln!(
+                    "{}: {error}; pass the folder holding {set} as the first argument",
+                    path.display()
+                );
                 failed = true;
                 continue;
             }

@@ -42,7 +42,11 @@ pub fn stem(lexicon: &Lexicon, word: &str) -> String {
 /// hyphenated words are returned as written, for the caller to split.
 fn stem_hyphenated(lexicon: &Lexicon, word: &str) -> String {
     let mut parts: Vec<&str> = word.split('-').filter(|part| !part.is_empty()).collect();
-    if parts.len() > 1 && parts.last().is_some_and(|last| HYPHEN_CLITICS.contains(last)) {
+    if parts.len() > 1
+        && parts
+            .last()
+            .is_some_and(|last| HYPHEN_CLITICS.contains(last))
+    {
         parts.pop();
     }
     let joined = parts.join("-");
@@ -102,7 +106,11 @@ fn stem_plain(lexicon: &Lexicon, word: &str) -> String {
     // stripped from the most stripped form, then with suffixes put back.
     let mut found: Vec<Found> = Vec::new();
     for text in cores.iter().chain(&derived) {
-        let owner = if cores.contains(text) { text.as_str() } else { core.as_str() };
+        let owner = if cores.contains(text) {
+            text.as_str()
+        } else {
+            core.as_str()
+        };
         if lexicon.contains(text) && !found.iter().any(|found| found.root == *text) {
             found.push(Found {
                 root: text.clone(),
@@ -126,9 +134,9 @@ fn stem_plain(lexicon: &Lexicon, word: &str) -> String {
     }
     // An analysis the dictionary's own affix rules produce; if several, the most productive
     // root (kalah over alah, ragam over agam).
-    let licensed = found
-        .iter()
-        .filter(|found| lexicon.derives(&found.root, found.core) || lexicon.derives(&found.root, word));
+    let licensed = found.iter().filter(|found| {
+        lexicon.derives(&found.root, found.core) || lexicon.derives(&found.root, word)
+    });
     if let Some(best) = most_productive(lexicon, licensed) {
         return best.root.clone();
     }
@@ -256,7 +264,8 @@ fn strip_prefixes<'a>(
                 if candidate.chars().count() < MIN_ROOT_CHARS {
                     continue;
                 }
-                if lexicon.contains(&candidate) && !found.iter().any(|found| found.root == candidate)
+                if lexicon.contains(&candidate)
+                    && !found.iter().any(|found| found.root == candidate)
                 {
                     found.push(Found {
                         root: candidate.clone(),
@@ -434,7 +443,7 @@ mod tests {
         check(&[
             ("rumahnya", "rumah"),
             ("bukukah", "buku"),
-            ("diapun", "diapun"),
+            ("diapun", "dia"),
             ("siapapun", "siapa"),
             ("dilaksanakan", "laksana"),
             ("militernya", "militer"),
