@@ -142,9 +142,10 @@ impl TokenStream for IndonesianTokenStream<'_> {
             }
             let word = &self.text[start..end];
             // Rp1.000 → Rp, 1.000
-            if word.len() > 2
-                && word[..2].eq_ignore_ascii_case("rp")
-                && word.as_bytes()[2].is_ascii_digit()
+            if word
+                .get(..2)
+                .is_some_and(|head| head.eq_ignore_ascii_case("rp"))
+                && word.as_bytes().get(2).is_some_and(u8::is_ascii_digit)
             {
                 end = start + 2;
             }
