@@ -1,41 +1,65 @@
 //! The Indonesian analyzer: text to index terms, the same at index time and at query time.
 //!
+//! [`indonesian`] chains, as tantivy token filters:
+//! [`tokenizer`] (Indonesian word boundaries) → acronym aliases ([`aliases`]) →
+//! [`normalize`] (lowercase, accents, apostrophes) → [`stopwords`] (removed, leaving position
+//! gaps) → [`terms`] (aliases, the dictionary-guided [`stemmer`] over the [`lexicon`], closed
+//! [`compounds`] split into consecutive positions).
+//! [`exact`] stops after normalisation, for quoted phrases and stopword-only queries.
+//!
 //! ```
 //! let mut analyzer = newsidx::analysis::indonesian();
-//! let mut stream = analyzer.token_stream("Kerja sama militernya");
+//! let mut stream = analyzer.token_stream("Bekerjasama dengan militernya");
 //! let mut terms = Vec::new();
 //! while let Some(token) = stream.next() {
-//!     terms.push(token.text.clone());
+//!     terms.push((token.text.clone(), token.position));
 //! }
-//! assert_eq!(terms, ["kerja", "sama", "militer"]);
+//! assert_eq!(terms, [("kerja".into(), 0), ("sama".into(), 1), ("militer".into(), 3)]);
 //! ```
 
-use tantivy::tokenizer::{
-    LowerCaser, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
-};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Index;
+
+pub mod aliases;
+pub mod compounds;
+mod filter;
+pub mod lexicon;
+mod lists;
+pub mod normalize;
+pub mod stemmer;
+pub mod stopwords;
+pub mod terms;
+pub mod tokenizer;
+
+pub use lists::ListError;
+
+use filter::MapFilter;
+use tokenizer::IndonesianTokenizer;
 
 /// Name under which the analyzer is registered in every index.
 pub const ANALYZER_NAME: &str = "indonesian";
 
 /// Bumped whenever analysis output changes, so older indexes are rebuilt instead of mixed.
-pub const ANALYZER_VERSION: u32 = 1;
-
-/// The analyzer used for every analysed field and every query.
-pub fn indonesian() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(LowerCaser)
-        .filter(CliticFilter)
-        .build()
-}
+pub const ANALYZER_VERSION: u32 = 2;
 
 /// Name of the analyzer for exact word forms (quoted phrases): no stemming, no stopwords.
 pub const EXACT_ANALYZER_NAME: &str = "indonesian_exact";
 
-/// Exact word forms: tokenized and lowercased like [`indonesian`], nothing removed or stemmed.
+/// The analyzer used for every analysed field and every query.
+pub fn indonesian() -> TextAnalyzer {
+    TextAnalyzer::builder(IndonesianTokenizer::default())
+        .filter(MapFilter(aliases::expand_acronym))
+        .filter(MapFilter(normalize::normalize_token))
+        .filter(MapFilter(stopwords::keep_token))
+        .filter(terms::TermFilter)
+        .build()
+}
+
+/// Exact word forms: tokenized and normalised like [`indonesian`], nothing removed, stemmed,
+/// split or aliased.
 pub fn exact() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(LowerCaser)
+    TextAnalyzer::builder(IndonesianTokenizer::default())
+        .filter(MapFilter(normalize::normalize_token))
         .build()
 }
 
@@ -45,48 +69,21 @@ pub fn register(index: &Index) {
     index.tokenizers().register(EXACT_ANALYZER_NAME, exact());
 }
 
-/// Strips the possessive and particle clitics (-nya, -lah, -kah).
-#[derive(Clone, Copy)]
-pub struct CliticFilter;
-
-impl TokenFilter for CliticFilter {
-    type Tokenizer<T: Tokenizer> = CliticTokenizer<T>;
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> CliticTokenizer<T> {
-        CliticTokenizer(tokenizer)
-    }
+/// The root of one word, as the analyzer indexes it before compound splitting:
+/// "mengatakan" → "kata", "negara-negara" → "negara".
+pub fn stem(word: &str) -> String {
+    stemmer::stem(&lexicon::LEXICON, &normalize::normalize(word))
 }
 
-#[derive(Clone)]
-pub struct CliticTokenizer<T>(T);
-
-impl<T: Tokenizer> Tokenizer for CliticTokenizer<T> {
-    type TokenStream<'a> = CliticStream<T::TokenStream<'a>>;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        CliticStream(self.0.token_stream(text))
+/// Whether the user's compound and alias files (`NEWSIDX_COMPOUNDS`, `NEWSIDX_ALIASES`), if
+/// set, could be read. Without this check a bad file is ignored and only the shipped lists
+/// are used, so commands should call it first.
+pub fn check_user_lists() -> Result<(), ListError> {
+    if let Some(error) = &compounds::COMPOUNDS.1 {
+        return Err(error.clone());
     }
-}
-
-pub struct CliticStream<S>(S);
-
-impl<S: TokenStream> TokenStream for CliticStream<S> {
-    fn advance(&mut self) -> bool {
-        if !self.0.advance() {
-            return false;
-        }
-        let token = self.0.token_mut();
-        for clitic in ["nya", "lah", "kah"] {
-            if token.text.len() > clitic.len() + 3 && token.text.ends_with(clitic) {
-                let keep = token.text.len() - clitic.len();
-                token.text.truncate(keep);
-                break;
-            }
-        }
-        true
+    if let Some(error) = &aliases::ALIASES.1 {
+        return Err(error.clone());
     }
-    fn token(&self) -> &Token {
-        self.0.token()
-    }
-    fn token_mut(&mut self) -> &mut Token {
-        self.0.token_mut()
-    }
+    Ok(())
 }

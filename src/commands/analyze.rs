@@ -17,6 +17,7 @@ struct Term {
 }
 
 pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
+    newsidx::analysis::check_user_lists()?;
     let mut analyzer = newsidx::analysis::indonesian();
     let mut stream = analyzer.token_stream(&args.text);
     let mut terms = Vec::new();

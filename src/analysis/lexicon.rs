@@ -1,0 +1,311 @@
+//! The root lexicon: the hunspell Indonesian dictionary (`data/lexicon/`), embedded in the binary.
+//!
+//! Two things come out of it: the set of roots the stemmer may stop at, and, for a root with
+//! affix flags, the affixed forms hunspell's rules derive from it. The stemmer uses the second to
+//! prefer the analysis the dictionary itself licenses ("mengatakan" is `kata` + me-kan) over a
+//! merely possible one, and to keep words the dictionary lists as roots from being overstemmed.
+
+use std::collections::{HashMap, HashSet};
+
+use once_cell::sync::Lazy;
+
+const DIC: &str = include_str!("../../data/lexicon/id_ID.dic");
+const AFF: &str = include_str!("../../data/lexicon/id_ID.aff");
+
+/// Flag on affixes that only occur as half of a prefix + suffix pair (hunspell `CIRCUMFIX`).
+const CIRCUMFIX: &str = "A1";
+
+/// The lexicon, parsed on first use, with the closed compounds as extra roots.
+pub static LEXICON: Lazy<Lexicon> = Lazy::new(|| {
+    Lexicon::parse(DIC, AFF).with_extra_roots(super::compounds::COMPOUNDS.0.closed_forms().cloned())
+});
+
+/// Roots (lowercased) with their affix flags, and the affix rules.
+pub struct Lexicon {
+    roots: HashMap<String, Vec<Flag>>,
+    /// Extra roots that are not in the dictionary (closed compounds from the compound list).
+    extra: HashSet<String>,
+    prefixes: HashMap<Flag, Vec<Affix>>,
+    suffixes: HashMap<Flag, Vec<Affix>>,
+}
+
+/// A two-character affix flag (`FLAG long`).
+type Flag = [u8; 2];
+
+/// One affix rule line: strip `strip`, add `add` when the word matches `condition`.
+struct Affix {
+    strip: String,
+    add: String,
+    continuation: Vec<Flag>,
+    condition: Condition,
+}
+
+/// A hunspell affix condition: a sequence of character sets matched at the start (prefix)
+/// or end (suffix) of the word.
+struct Condition(Vec<CharSet>);
+
+enum CharSet {
+    Any,
+    OneOf(Vec<char>),
+    NoneOf(Vec<char>),
+}
+
+impl CharSet {
+    fn matches(&self, c: char) -> bool {
+        match self {
+            CharSet::Any => true,
+            CharSet::OneOf(set) => set.contains(&c),
+            CharSet::NoneOf(set) => !set.contains(&c),
+        }
+    }
+}
+
+impl Condition {
+    fn parse(text: &str) -> Condition {
+        let mut sets = Vec::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '.' => sets.push(CharSet::Any),
+                '[' => {
+                    let negated = chars.peek() == Some(&'^');
+                    if negated {
+                        chars.next();
+                    }
+                    let mut members = Vec::new();
+                    for member in chars.by_ref() {
+                        match member {
+                            ']' => break,
+                            // "[^l^r]" in this file means "neither l nor r".
+                            '^' => {}
+                            other => members.extend(other.to_lowercase()),
+                        }
+                    }
+                    sets.push(if negated {
+                        CharSet::NoneOf(members)
+                    } else {
+                        CharSet::OneOf(members)
+                    });
+                }
+                other => sets.push(CharSet::OneOf(other.to_lowercase().collect())),
+            }
+        }
+        Condition(sets)
+    }
+
+    fn matches_start(&self, word: &str) -> bool {
+        let mut chars = word.chars();
+        self.0
+            .iter()
+            .all(|set| chars.next().is_some_and(|c| set.matches(c)))
+    }
+
+    fn matches_end(&self, word: &str) -> bool {
+        let mut chars = word.chars().rev();
+        self.0
+            .iter()
+            .rev()
+            .all(|set| chars.next().is_some_and(|c| set.matches(c)))
+    }
+}
+
+fn parse_flags(text: &str) -> Vec<Flag> {
+    text.as_bytes()
+        .chunks_exact(2)
+        .map(|pair| [pair[0], pair[1]])
+        .collect()
+}
+
+impl Lexicon {
+    fn parse(dic: &str, aff: &str) -> Lexicon {
+        let mut roots: HashMap<String, Vec<Flag>> = HashMap::with_capacity(32_000);
+        // The first line is the entry count.
+        for line in dic.lines().skip(1) {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let (word, flags) = line.split_once('/').unwrap_or((line, ""));
+            roots
+                .entry(word.to_lowercase())
+                .or_default()
+                .extend(parse_flags(flags));
+        }
+        let mut prefixes: HashMap<Flag, Vec<Affix>> = HashMap::new();
+        let mut suffixes: HashMap<Flag, Vec<Affix>> = HashMap::new();
+        for line in aff.lines() {
+            let line = line.split('#').next().unwrap_or("");
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let table = match fields.first() {
+                Some(&"PFX") => &mut prefixes,
+                Some(&"SFX") => &mut suffixes,
+                _ => continue,
+            };
+            // Header lines are "PFX B0 Y 2"; rule lines "PFX B0 0 ber [^r]" (condition optional).
+            if fields.len() < 4 || matches!(fields[2], "Y" | "N") {
+                continue;
+            }
+            let Some(flag) = parse_flags(fields[1]).first().copied() else {
+                continue;
+            };
+            let strip = if fields[2] == "0" { "" } else { fields[2] };
+            let (add, continuation) = fields[3].split_once('/').unwrap_or((fields[3], ""));
+            let add = if add == "0" { "" } else { add };
+            table.entry(flag).or_default().push(Affix {
+                strip: strip.to_lowercase(),
+                add: add.to_lowercase(),
+                continuation: parse_flags(continuation),
+                condition: Condition::parse(fields.get(4).copied().unwrap_or(".")),
+            });
+        }
+        Lexicon {
+            roots,
+            extra: HashSet::new(),
+            prefixes,
+            suffixes,
+        }
+    }
+
+    /// Adds roots that are not in the dictionary (closed compounds, so "bekerjasama" stems to
+    /// "kerjasama").
+    pub fn with_extra_roots(mut self, roots: impl IntoIterator<Item = String>) -> Lexicon {
+        self.extra.extend(roots);
+        self
+    }
+
+    /// Whether `word` (lowercase) is a root.
+    pub fn contains(&self, word: &str) -> bool {
+        self.roots.contains_key(word) || self.extra.contains(word)
+    }
+
+    /// How many affix flags `root` has: a rough measure of how productive, and so how common,
+    /// a root is, used to choose between analyses.
+    pub fn flag_count(&self, root: &str) -> usize {
+        self.roots.get(root).map_or(0, Vec::len)
+    }
+
+    /// Number of roots in the dictionary.
+    pub fn len(&self) -> usize {
+        self.roots.len()
+    }
+
+    /// Whether the dictionary is empty (never, for the shipped one).
+    pub fn is_empty(&self) -> bool {
+        self.roots.is_empty()
+    }
+
+    /// Whether hunspell's affix rules derive `word` from `root` (not counting `root` itself).
+    pub fn derives(&self, root: &str, word: &str) -> bool {
+        if root == word {
+            return false;
+        }
+        let Some(flags) = self.roots.get(root) else {
+            return false;
+        };
+        if flags.is_empty() {
+            return false;
+        }
+        self.forms(root, flags).iter().any(|form| form == word)
+    }
+
+    /// The affixed forms of `root` (suffixes up to two deep, then one prefix).
+    fn forms(&self, root: &str, flags: &[Flag]) -> Vec<String> {
+        // (word, flags a prefix may come from, needs a circumfix prefix)
+        let mut bases: Vec<(String, Vec<Flag>, bool)> =
+            vec![(root.to_string(), flags.to_vec(), false)];
+        for flag in flags {
+            for affix in self.suffixes.get(flag).into_iter().flatten() {
+                let Some(first) = apply_suffix(root, affix) else {
+                    continue;
+                };
+                let circumfix = affix.continuation.iter().any(|f| f == CIRCUMFIX.as_bytes());
+                let mut allowed: Vec<Flag> = affix.continuation.clone();
+                if !circumfix {
+                    allowed.extend_from_slice(flags);
+                }
+                for next in &affix.continuation {
+                    for second in self.suffixes.get(next).into_iter().flatten() {
+                        if let Some(word) = apply_suffix(&first, second) {
+                            bases.push((word, allowed.clone(), circumfix));
+                        }
+                    }
+                }
+                bases.push((first, allowed, circumfix));
+            }
+        }
+        let mut forms = Vec::with_capacity(bases.len() * 4);
+        for (base, allowed, circumfix) in &bases {
+            if !circumfix && base != root {
+                forms.push(base.clone());
+            }
+            for flag in allowed {
+                for affix in self.prefixes.get(flag).into_iter().flatten() {
+                    let prefix_circumfix =
+                        affix.continuation.iter().any(|f| f == CIRCUMFIX.as_bytes());
+                    // A circumfix half (ber-an's ber-) only pairs with the other half.
+                    if prefix_circumfix != *circumfix {
+                        continue;
+                    }
+                    if let Some(word) = apply_prefix(base, affix) {
+                        forms.push(word);
+                    }
+                }
+            }
+        }
+        forms
+    }
+}
+
+fn apply_suffix(word: &str, affix: &Affix) -> Option<String> {
+    if !affix.condition.matches_end(word) {
+        return None;
+    }
+    let stem = word.strip_suffix(affix.strip.as_str())?;
+    let mut out = String::with_capacity(stem.len() + affix.add.len());
+    out.push_str(stem);
+    out.push_str(&affix.add);
+    Some(out)
+}
+
+fn apply_prefix(word: &str, affix: &Affix) -> Option<String> {
+    if !affix.condition.matches_start(word) {
+        return None;
+    }
+    let stem = word.strip_prefix(affix.strip.as_str())?;
+    let mut out = String::with_capacity(stem.len() + affix.add.len());
+    out.push_str(&affix.add);
+    out.push_str(stem);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knows_roots_and_not_affixed_forms() {
+        assert!(LEXICON.len() > 30_000);
+        assert!(LEXICON.contains("kata"));
+        assert!(LEXICON.contains("berita"));
+        assert!(!LEXICON.contains("mengatakan"));
+    }
+
+    #[test]
+    fn derives_affixed_forms_from_flags() {
+        assert!(LEXICON.derives("kata", "mengatakan"));
+        assert!(LEXICON.derives("kata", "katakan"));
+        assert!(LEXICON.derives("tahan", "bertahan"));
+        assert!(!LEXICON.derives("kata", "berita"));
+        assert!(!LEXICON.derives("teri", "menteri"));
+    }
+
+    #[test]
+    fn conditions_follow_hunspell() {
+        let condition = Condition::parse("p[^l^r]");
+        assert!(condition.matches_start("pukul"));
+        assert!(!condition.matches_start("pleno"));
+        assert!(!condition.matches_start("praja"));
+        assert!(Condition::parse("[^r]").matches_end("kata"));
+        assert!(!Condition::parse("r").matches_end("kata"));
+    }
+}
