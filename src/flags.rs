@@ -49,6 +49,19 @@ pub struct IngestArgs {
     /// Skip files larger than this many bytes.
     #[arg(long, default_value_t = 20 * 1024 * 1024)]
     pub max_file_size: u64,
+    /// Rebuild the index from scratch beside the live one, then swap it in.
+    #[arg(long)]
+    pub full: bool,
+    /// When another ingest holds the index, wait up to SECONDS for it instead of exiting with 75.
+    #[arg(long, value_name = "SECONDS")]
+    pub wait: Option<u64>,
+    /// Extraction threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Commit after this many changed files (and at least every minute), so that an
+    /// interrupted run loses at most one batch.
+    #[arg(long, value_name = "FILES", default_value_t = 10_000)]
+    pub commit_every: usize,
 }
 
 /// Output colouring, as ripgrep does it.

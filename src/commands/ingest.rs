@@ -1,50 +1,107 @@
-//! `newsidx ingest DIR...`: build or update the index from corpus folders.
+//! `newsidx ingest DIR...`: bring the index up to date with corpus folders.
+//!
+//! SIGINT and SIGTERM ask the run to stop at the next batch boundary (a second one ends it at
+//! once); what was committed stays, and the next run carries on from there.
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use newsidx::extract::ExtractOptions;
-use newsidx::index::ingest::{ingest, IngestOptions, Progress};
+use newsidx::index::ingest::{ingest, IngestOptions, IngestSummary, Progress};
+use signal_hook::consts::{SIGINT, SIGTERM};
 
 use crate::flags::{Cli, IngestArgs};
 
 pub fn run(cli: &Cli, args: &IngestArgs) -> anyhow::Result<ExitCode> {
+    let stop = Arc::new(AtomicUsize::new(0));
+    let stopping = Arc::new(AtomicBool::new(false));
+    for signal in [SIGINT, SIGTERM] {
+        // Handlers run in this order: the first signal only sets the flags, a second one exits.
+        signal_hook::flag::register_conditional_shutdown(
+            signal,
+            128 + signal,
+            Arc::clone(&stopping),
+        )?;
+        signal_hook::flag::register(signal, Arc::clone(&stopping))?;
+        signal_hook::flag::register_usize(signal, Arc::clone(&stop), signal as usize)?;
+    }
     let options = IngestOptions {
         extract: ExtractOptions {
             default_offset: args.timezone,
             max_file_size: args.max_file_size,
         },
+        full: args.full,
+        wait: args.wait.map(Duration::from_secs),
+        threads: args.threads,
+        commit_files: args.commit_every,
+        stop: Arc::clone(&stop),
+        ..IngestOptions::default()
     };
     let show_bar = !args.quiet && std::io::stderr().is_terminal();
     let bar = if show_bar {
-        let bar = ProgressBar::new(0);
+        let bar = ProgressBar::new_spinner();
         bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} files {per_sec}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
+        bar.enable_steady_tick(Duration::from_millis(200));
         bar
     } else {
         ProgressBar::hidden()
     };
+    let quiet = args.quiet;
+    let index = cli.index.display().to_string();
     let mut on_progress = |event: Progress| match event {
-        Progress::Found(total) => bar.set_length(total as u64),
-        Progress::File(_) => bar.inc(1),
+        Progress::Rebuilding(reason) => {
+            if !quiet {
+                bar.suspend(|| {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "newsidx: rebuilding the index at {index} from scratch: {reason}"
+                    );
+                });
+            }
+        }
+        Progress::Tick { seen, processed } => {
+            bar.set_message(format!("{seen} files walked, {processed} read"));
+        }
         Progress::Skipped(skipped) => {
-            bar.suspend(|| {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "newsidx: {}: skipped: {}",
-                    skipped.path,
-                    skipped.reason
-                );
-            });
+            if !quiet {
+                bar.suspend(|| {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "newsidx: {}: skipped: {}",
+                        skipped.path,
+                        skipped.reason
+                    );
+                });
+            }
         }
     };
     let summary = ingest(&cli.index, &args.dirs, &options, &mut on_progress)?;
     bar.finish_and_clear();
+    if summary.interrupted {
+        let signal = stop.load(Ordering::Relaxed);
+        let name = if signal == SIGTERM as usize {
+            "SIGTERM"
+        } else {
+            "SIGINT"
+        };
+        writeln!(
+            std::io::stderr(),
+            "newsidx: stopped by {name} after {} commit(s); the index at {} is consistent, run the same command again to carry on",
+            summary.commits,
+            cli.index.display()
+        )?;
+        if args.json {
+            super::print_json(&summary)?;
+        }
+        return Ok(ExitCode::from(u8::try_from(128 + signal).unwrap_or(1)));
+    }
     if summary.files_seen == 0 {
         let dirs: Vec<String> = args
             .dirs
@@ -60,15 +117,35 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         super::print_json(&summary)?;
     } else if !args.quiet {
-        writeln!(
-            std::io::stdout(),
-            "{} files seen, {} articles indexed, {} files skipped in {:.2}s (index: {})",
-            summary.files_seen,
-            summary.articles_indexed,
-            summary.files_skipped,
-            summary.elapsed_secs,
-            cli.index.display()
-        )?;
+        writeln!(std::io::stdout(), "{}", one_line(&summary))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The human summary of a run, on one line.
+fn one_line(summary: &IngestSummary) -> String {
+    let elapsed = format!("in {:.2}s (index: {})", summary.elapsed_secs, summary.index);
+    if summary.nothing_changed() {
+        return format!(
+            "nothing changed: {} files seen, {} unchanged, {} skipped; 0 articles indexed, {} in the index {elapsed}",
+            summary.files_seen, summary.files_unchanged, summary.files_skipped, summary.documents
+        );
+    }
+    let rebuilt = match &summary.rebuilt {
+        Some(reason) => format!("rebuilt ({reason}): "),
+        None => String::new(),
+    };
+    format!(
+        "{rebuilt}{} files seen: {} added, {} updated, {} touched, {} removed, {} unchanged, {} skipped; {} articles indexed, {} removed, {} in the index {elapsed}",
+        summary.files_seen,
+        summary.files_added,
+        summary.files_updated,
+        summary.files_touched,
+        summary.files_removed,
+        summary.files_unchanged,
+        summary.files_skipped,
+        summary.articles_indexed,
+        summary.articles_removed,
+        summary.documents,
+    )
 }

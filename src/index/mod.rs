@@ -1,8 +1,12 @@
 //! The tantivy index: its schema, opening it with our analyzers, and articles in and out of it.
 //!
-//! This module owns everything on disk under the index folder.
+//! This module owns everything on disk under the index folder: the live generation named by
+//! `CURRENT` (see [`layout`]), the ingest lock, and the manifest of what each file contributed.
 
 pub mod ingest;
+pub mod layout;
+pub mod lock;
+pub mod manifest;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -21,42 +25,77 @@ pub use schema::Fields;
 pub struct NewsIndex {
     pub index: Index,
     pub fields: Fields,
+    /// The index folder as the user named it.
     pub path: PathBuf,
+    /// The generation folder holding the tantivy files (see [`layout`]).
+    pub dir: PathBuf,
 }
 
 impl NewsIndex {
-    /// Opens the index at `path`; a missing one is [`Error::NoIndex`].
+    /// Opens the live index under `path`; a missing one is [`Error::NoIndex`].
     pub fn open(path: &Path) -> Result<NewsIndex> {
-        if !path.join("meta.json").exists() {
+        // A rebuild may swap generations between reading `CURRENT` and opening the folder it
+        // named; reading the pointer again then finds the new one.
+        let mut attempts = 0;
+        loop {
+            let Some(dir) = layout::live(path)? else {
+                return Err(Error::NoIndex {
+                    path: path.to_path_buf(),
+                });
+            };
+            match Self::open_dir(path, &dir) {
+                Ok(news) => return Ok(news),
+                Err(error) => {
+                    attempts += 1;
+                    let moved = layout::live(path).ok().flatten().as_ref() != Some(&dir);
+                    if !moved || attempts >= 3 {
+                        return Err(error);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Opens the tantivy index in generation folder `dir` of the index at `path`.
+    pub fn open_dir(path: &Path, dir: &Path) -> Result<NewsIndex> {
+        if !dir.join("meta.json").exists() {
             return Err(Error::NoIndex {
                 path: path.to_path_buf(),
             });
         }
-        let index = Index::open_in_dir(path).map_err(|source| Error::Index {
+        let index = Index::open_in_dir(dir).map_err(|source| Error::Index {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::wrap(index, path)
+        Self::wrap(index, path, dir)
     }
 
-    /// Opens the index at `path`, creating it (and the folder) when there is none.
-    pub fn open_or_create(path: &Path) -> Result<NewsIndex> {
-        if path.join("meta.json").exists() {
-            return Self::open(path);
-        }
-        std::fs::create_dir_all(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
+    /// Creates an empty index with the current schema in generation folder `dir`.
+    pub fn create_dir(path: &Path, dir: &Path) -> Result<NewsIndex> {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
             source,
         })?;
         let (schema, _) = schema::build();
-        let index = Index::create_in_dir(path, schema).map_err(|source| Error::Index {
+        let index = Index::create_in_dir(dir, schema).map_err(|source| Error::Index {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::wrap(index, path)
+        Self::wrap(index, path, dir)
     }
 
-    fn wrap(index: Index, path: &Path) -> Result<NewsIndex> {
+    /// Opens the live index under `path`, creating an empty one when there is none.
+    pub fn open_or_create(path: &Path) -> Result<NewsIndex> {
+        if layout::live(path)?.is_some() {
+            return Self::open(path);
+        }
+        let dir = layout::new_generation(path)?;
+        let news = Self::create_dir(path, &dir)?;
+        layout::publish(path, &dir)?;
+        Ok(news)
+    }
+
+    fn wrap(index: Index, path: &Path, dir: &Path) -> Result<NewsIndex> {
         analysis::register(&index);
         index.tokenizers().register(
             schema::KEYWORD_TOKENIZER,
@@ -88,6 +127,7 @@ impl NewsIndex {
             index,
             fields,
             path: path.to_path_buf(),
+            dir: dir.to_path_buf(),
         })
     }
 

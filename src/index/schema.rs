@@ -11,7 +11,7 @@ use crate::analysis::ANALYZER_NAME;
 pub const KEYWORD_TOKENIZER: &str = "keyword";
 
 /// Bumped whenever the schema changes, so older indexes are rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -31,6 +31,17 @@ pub struct Fields {
     pub dateline: Field,
     pub language: Field,
     pub format: Field,
+    // --- Ingest state (owned by `index::manifest`): which file each article came from and what
+    // that file looked like, so the index and the record of what it holds commit together.
+    /// The source file's key (canonical corpus root + relative path): indexed to delete by it.
+    pub ingest_file: Field,
+    /// The source file's size in bytes when it was read.
+    pub ingest_size: Field,
+    /// The source file's modification time (nanoseconds since the epoch) when it was read.
+    pub ingest_mtime: Field,
+    /// XXH3 of the source file's bytes.
+    pub ingest_hash: Field,
+    // --- end of ingest state
 }
 
 /// Builds the schema and the field handles.
@@ -66,6 +77,12 @@ pub fn build() -> (Schema, Fields) {
         dateline: builder.add_text_field("dateline", STRING | STORED),
         language: builder.add_text_field("language", STRING | STORED),
         format: builder.add_text_field("format", STRING | STORED),
+        // --- Ingest state
+        ingest_file: builder.add_text_field("ingest_file", STRING | FAST),
+        ingest_size: builder.add_u64_field("ingest_size", FAST),
+        ingest_mtime: builder.add_i64_field("ingest_mtime", FAST),
+        ingest_hash: builder.add_u64_field("ingest_hash", FAST),
+        // --- end of ingest state
     };
     (builder.build(), fields)
 }

@@ -1,0 +1,202 @@
+//! The ingest manifest: what every indexed file looked like when it was read, kept inside the
+//! index so that the index and the record of what it holds commit together.
+//!
+//! Each article document carries its file's key, size, modification time and content hash
+//! (the `ingest_*` fields). Files that are recorded without an article of their own (a skipped
+//! file, or one whose article lost to another file with the same canonical URL) are listed in
+//! tantivy's commit payload, together with the schema and analyzer versions of the index.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::AtomicBool;
+
+use serde::{Deserialize, Serialize};
+use tantivy::Index;
+
+use super::schema::SCHEMA_VERSION;
+use crate::analysis::ANALYZER_VERSION;
+
+/// Version of the payload's own layout.
+const PAYLOAD_FORMAT: u32 = 1;
+
+/// What a file looked like when it was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    pub size: u64,
+    /// Nanoseconds since the epoch.
+    pub modified: i64,
+    /// XXH3 of the file's bytes.
+    pub hash: u64,
+}
+
+/// A file recorded in the payload rather than (only) on its articles.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    #[serde(flatten)]
+    pub stamp: FileStamp,
+    /// Why the file gave no article.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+    /// Files whose article with the same canonical URL was kept instead of one of this file's.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub shadowed_by: BTreeSet<String>,
+}
+
+/// The commit payload: versions the index was built with, and the noted files.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Payload {
+    pub format: u32,
+    pub schema_version: u32,
+    pub analyzer_version: u32,
+    /// The `--timezone` articles were read with: it changes every stored date.
+    pub timezone: String,
+    #[serde(default)]
+    pub notes: BTreeMap<String, Note>,
+}
+
+impl Payload {
+    /// A payload for an index built by this newsidx.
+    pub fn new(timezone: &str) -> Payload {
+        Payload {
+            format: PAYLOAD_FORMAT,
+            schema_version: SCHEMA_VERSION,
+            analyzer_version: ANALYZER_VERSION,
+            timezone: timezone.to_string(),
+            notes: BTreeMap::new(),
+        }
+    }
+
+    /// Why an index with this payload cannot be updated in place by this newsidx, if it cannot.
+    pub fn mismatch(&self, timezone: &str) -> Option<String> {
+        if self.format != PAYLOAD_FORMAT || self.schema_version != SCHEMA_VERSION {
+            return Some(format!(
+                "its schema is version {}, this newsidx writes version {SCHEMA_VERSION}",
+                self.schema_version
+            ));
+        }
+        if self.analyzer_version != ANALYZER_VERSION {
+            return Some(format!(
+                "its analyzer is version {}, this newsidx analyses with version {ANALYZER_VERSION}",
+                self.analyzer_version
+            ));
+        }
+        if self.timezone != timezone {
+            return Some(format!(
+                "it was read with --timezone {}, this run uses {timezone}",
+                self.timezone
+            ));
+        }
+        None
+    }
+}
+
+/// Reads the payload of the last commit; `None` for an index that has none (made before
+/// incremental ingest, or never committed) or whose payload is not ours.
+pub fn read_payload(index: &Index) -> tantivy::Result<Option<Payload>> {
+    let metas = index.load_metas()?;
+    Ok(metas
+        .payload
+        .as_deref()
+        .and_then(|text| serde_json::from_str(text).ok()))
+}
+
+/// One recorded file, with whether this run's walk has seen it.
+#[derive(Debug)]
+pub struct Entry {
+    pub stamp: FileStamp,
+    pub seen: AtomicBool,
+}
+
+/// Every file the index holds, by key.
+#[derive(Debug, Default)]
+pub struct Manifest {
+    pub files: HashMap<String, Entry>,
+}
+
+impl Manifest {
+    /// Reads the manifest from the `ingest_*` fast fields of every live document and `notes`.
+    pub fn load(index: &Index, notes: &BTreeMap<String, Note>) -> tantivy::Result<Manifest> {
+        let mut files: HashMap<String, Entry> = HashMap::new();
+        let reader = index.reader()?;
+        let searcher = reader.searcher();
+        for segment in searcher.segment_readers() {
+            let fast = segment.fast_fields();
+            let Some(keys) = fast.str("ingest_file")? else {
+                continue;
+            };
+            let sizes = fast.u64("ingest_size")?;
+            let times = fast.i64("ingest_mtime")?;
+            let hashes = fast.u64("ingest_hash")?;
+            // Resolve the dictionary once, in order, instead of one lookup per document.
+            let mut names = Vec::with_capacity(keys.num_terms());
+            let mut stream = keys.dictionary().stream()?;
+            while stream.advance() {
+                names.push(String::from_utf8_lossy(stream.key()).into_owned());
+            }
+            for doc in segment.doc_ids_alive() {
+                let Some(ordinal) = keys.term_ords(doc).next() else {
+                    continue;
+                };
+                let Some(name) = names.get(ordinal as usize) else {
+                    continue;
+                };
+                if files.contains_key(name) {
+                    continue;
+                }
+                let stamp = FileStamp {
+                    size: sizes.first(doc).unwrap_or(0),
+                    modified: times.first(doc).unwrap_or(0),
+                    hash: hashes.first(doc).unwrap_or(0),
+                };
+                files.insert(
+                    name.clone(),
+                    Entry {
+                        stamp,
+                        seen: AtomicBool::new(false),
+                    },
+                );
+            }
+        }
+        for (key, note) in notes {
+            files.insert(
+                key.clone(),
+                Entry {
+                    stamp: note.stamp,
+                    seen: AtomicBool::new(false),
+                },
+            );
+        }
+        Ok(Manifest { files })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_round_trips_and_spots_version_changes() {
+        let mut payload = Payload::new("+07:00");
+        payload.notes.insert(
+            "/arsip/kosong.txt".to_string(),
+            Note {
+                stamp: FileStamp {
+                    size: 0,
+                    modified: 12,
+                    hash: 7,
+                },
+                skipped: Some("empty file".to_string()),
+                shadowed_by: BTreeSet::new(),
+            },
+        );
+        let text = serde_json::to_string(&payload).unwrap();
+        let back: Payload = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.notes, payload.notes);
+        assert_eq!(back.mismatch("+07:00"), None);
+        assert!(back.mismatch("+08:00").is_some());
+        let older = Payload {
+            analyzer_version: ANALYZER_VERSION + 1,
+            ..back
+        };
+        assert!(older.mismatch("+07:00").unwrap().contains("analyzer"));
+    }
+}
