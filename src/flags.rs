@@ -72,9 +72,57 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Result order for `search --sort`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SortChoice {
+    /// Best match first.
+    Relevance,
+    /// Latest first.
+    Newest,
+    /// Earliest first.
+    Oldest,
+}
+
+const SEARCH_HELP: &str = "\
+Search the index and print ranked results with highlighted snippets.
+
+QUERY LANGUAGE
+  banjir bandang       Plain words, matched in every inflected form (banjir, kebanjiran,
+                       banjirnya). Articles holding all the words rank above those holding
+                       some; articles where the words stand together rank higher still.
+  \"bekerja sama\"       A quoted phrase: these exact word forms, in this order. Required.
+                       \"bekerja sama\" does not match \"kerja sama\"; plain words do.
+  -jakarta             Exclude articles with this word (or -\"a phrase\").
+  +banjir              Require this word.
+  banjir OR longsor    Either one (OR in capitals).
+  (banjir OR longsor) bogor
+                       Parentheses group.
+  title:banjir         Only in the title; also byline:, caption:, and source: (source:kompas
+                       matches kompas.com). Field clauses are required; title:\"a phrase\"
+                       and title:(a OR b) work too.
+  A query of stopwords only (\"yang di\") is looked up by its exact words. A malformed
+  query (unclosed quote or parenthesis, a lone -) is read as well as it can be, with a
+  note on stderr.
+
+Near-identical copies of one story on several sites are shown once, with the others
+listed under it (\"also:\"; \"duplicates\" in --json); --all-copies lists them as results.
+
+FILTERS AND ORDER
+  --since 2022, --since 2022-12, --since 2022-12-30, --since \"30 Desember 2022\"
+  --until (same forms; the whole year, month or day is included), --source NAME
+  (repeatable; any of them), --sort relevance|newest|oldest.
+
+JSON (--json)
+  {\"query\", \"total\", \"took_ms\", \"hits\": [{\"rank\", \"score\", \"id\", \"title\", \"date\",
+  \"byline\", \"source\", \"url\", \"path\", \"snippets\": [{\"field\", \"text\", \"highlights\":
+  [[start, end], ...]}], \"duplicates\": [{\"id\", \"source\", \"url\"}]}]}
+  Highlights are byte offsets into that snippet's text.";
+
 #[derive(Debug, clap::Args)]
+#[command(long_about = SEARCH_HELP)]
 pub struct SearchArgs {
-    /// The query.
+    /// The query (see QUERY LANGUAGE below).
+    #[arg(allow_hyphen_values = true)]
     pub query: String,
     /// Number of results to show.
     #[arg(long, default_value_t = 10)]
@@ -82,12 +130,31 @@ pub struct SearchArgs {
     /// Number of results to skip (for paging).
     #[arg(long, default_value_t = 0)]
     pub offset: usize,
+    /// Only articles dated in or after this year, month or day (2022, 2022-12, 2022-12-30, "30 Desember 2022").
+    #[arg(long, value_name = "DATE", value_parser = parse_date_bound)]
+    pub since: Option<newsidx::search::filter::DateBound>,
+    /// Only articles dated in or before this year, month or day (same forms as --since).
+    #[arg(long, value_name = "DATE", value_parser = parse_date_bound)]
+    pub until: Option<newsidx::search::filter::DateBound>,
+    /// Only articles from this source (repeat for several); `kompas` matches kompas.com.
+    #[arg(long = "source", value_name = "NAME")]
+    pub sources: Vec<String>,
+    /// Result order.
+    #[arg(long, value_enum, default_value = "relevance")]
+    pub sort: SortChoice,
+    /// List near-identical copies of a story as results of their own.
+    #[arg(long)]
+    pub all_copies: bool,
     /// Print exactly one JSON object.
     #[arg(long)]
     pub json: bool,
     /// When to highlight with ANSI bold.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+}
+
+fn parse_date_bound(text: &str) -> Result<newsidx::search::filter::DateBound, String> {
+    newsidx::search::filter::DateBound::parse(text)
 }
 
 #[derive(Debug, clap::Args)]

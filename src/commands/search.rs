@@ -4,9 +4,9 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use newsidx::index::NewsIndex;
-use newsidx::search::{search, SearchRequest, SearchResults, Snippet};
+use newsidx::search::{search, SearchRequest, SearchResults, Snippet, Sort};
 
-use crate::flags::{Cli, ColorChoice, SearchArgs};
+use crate::flags::{Cli, ColorChoice, SearchArgs, SortChoice};
 
 pub fn run(cli: &Cli, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     let news = NewsIndex::open(&cli.index)?;
@@ -14,10 +14,26 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         query: args.query.clone(),
         limit: args.limit,
         offset: args.offset,
+        since: args.since,
+        until: args.until,
+        sources: args.sources.clone(),
+        sort: match args.sort {
+            SortChoice::Relevance => Sort::Relevance,
+            SortChoice::Newest => Sort::Newest,
+            SortChoice::Oldest => Sort::Oldest,
+        },
+        keep_duplicates: args.all_copies,
     };
     let results = search(&news, &request)?;
+    for note in &results.notes {
+        // Notes explain a lenient reading; a closed stderr must not fail the search.
+        let _ = writeln!(std::io::stderr(), "newsidx: note: {note}");
+    }
     if args.json {
-        super::print_json(&results)?;
+        // Serialise first, so a closed pipe surfaces as an I/O error (a quiet end).
+        let mut line = serde_json::to_vec(&results)?;
+        line.push(b'\n');
+        std::io::stdout().lock().write_all(&line)?;
     } else {
         let color = match args.color {
             ColorChoice::Always => true,
@@ -64,8 +80,27 @@ fn print_human(results: &SearchResults, color: bool) -> std::io::Result<()> {
         for snippet in &hit.snippets {
             writeln!(out, "   {}", highlight(snippet, color))?;
         }
+        if !hit.duplicates.is_empty() {
+            let copies: Vec<String> = hit
+                .duplicates
+                .iter()
+                .map(|copy| {
+                    copy.source
+                        .clone()
+                        .or_else(|| copy.url.clone())
+                        .unwrap_or_else(|| copy.id.clone())
+                })
+                .collect();
+            writeln!(
+                out,
+                "   also: {} near-identical cop{} ({})",
+                copies.len(),
+                if copies.len() == 1 { "y" } else { "ies" },
+                copies.join(", ")
+            )?;
+        }
     }
-    Ok(())
+    out.flush()
 }
 
 /// The snippet text with its highlights in ANSI bold; plain text without colour.
@@ -74,15 +109,17 @@ fn highlight(snippet: &Snippet, color: bool) -> String {
     let mut text = String::new();
     let mut at = 0;
     for [start, end] in &snippet.highlights {
-        if *start < at || *end > snippet.text.len() {
+        let inside = snippet.text.get(*start..*end);
+        let before = snippet.text.get(at..*start);
+        let (Some(before), Some(inside)) = (before, inside) else {
             continue;
-        }
-        text.push_str(&snippet.text[at..*start]);
+        };
+        text.push_str(before);
         text.push_str(open);
-        text.push_str(&snippet.text[*start..*end]);
+        text.push_str(inside);
         text.push_str(close);
         at = *end;
     }
-    text.push_str(&snippet.text[at..]);
+    text.push_str(snippet.text.get(at..).unwrap_or_default());
     text.replace('\n', " ")
 }

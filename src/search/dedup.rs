@@ -1,0 +1,155 @@
+//! Near-duplicate detection: the same wire story published by several sites.
+//!
+//! Each article's body gets a sketch at index time (a multi-valued fast field): the
+//! [`SKETCH_SIZE`] smallest hashes of its lowercased word 3-shingles. Two sketches estimate how
+//! much of the two bodies is shared (bottom-k MinHash), so copies that differ only in a
+//! dateline, a credit line or a "baca juga" link are recognised and shown once.
+//!
+//! ```
+//! use newsidx::search::dedup::{fingerprint, near};
+//! let wire = "Pemerintah menaikkan harga bahan bakar minyak mulai pekan depan. Kenaikan itu \
+//!     diumumkan oleh menteri energi di Jakarta setelah rapat kabinet terbatas yang membahas \
+//!     subsidi dan anggaran negara tahun ini bersama para gubernur dan bupati dari seluruh \
+//!     provinsi, yang sebagian besar meminta agar kenaikan dilakukan secara bertahap.";
+//! let copy = format!("JAKARTA, KOMPAS.com - {wire}");
+//! assert!(near(&fingerprint(wire), &fingerprint(&copy)));
+//! ```
+
+/// Hashes kept per body.
+pub const SKETCH_SIZE: usize = 16;
+
+/// Share of the sketch two bodies must have in common to be one story.
+const MIN_SHARED: f32 = 0.6;
+
+/// Bodies with fewer words than this get no sketch: too short to tell copies apart.
+const MIN_WORDS: usize = 40;
+
+/// The bottom-k sketch of `body`'s lowercased word 3-shingles, ascending; empty for a body
+/// too short to judge.
+pub fn fingerprint(body: &str) -> Vec<u64> {
+    let words: Vec<String> = body
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if words.len() < MIN_WORDS {
+        return Vec::new();
+    }
+    let mut hashes: Vec<u64> = words
+        .windows(3)
+        .map(|shingle| {
+            let mut hash = FNV_OFFSET;
+            for word in shingle {
+                hash = fnv(hash, word.as_bytes());
+                hash = fnv(hash, b" ");
+            }
+            mix(hash)
+        })
+        .collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes.truncate(SKETCH_SIZE);
+    hashes
+}
+
+/// True when two sketches (ascending, as [`fingerprint`] makes them) mark the same story.
+pub fn near(left: &[u64], right: &[u64]) -> bool {
+    if left.is_empty() || right.is_empty() {
+        return false;
+    }
+    // The smallest k hashes of the union, and how many of them both bodies have.
+    let size = SKETCH_SIZE.min(left.len().max(right.len()));
+    let (mut l, mut r, mut seen, mut shared) = (0, 0, 0, 0);
+    while seen < size && (l < left.len() || r < right.len()) {
+        match (left.get(l), right.get(r)) {
+            (Some(a), Some(b)) if a == b => {
+                shared += 1;
+                l += 1;
+                r += 1;
+            }
+            (Some(a), Some(b)) if a < b => l += 1,
+            (Some(_), Some(_)) => r += 1,
+            (Some(_), None) => l += 1,
+            (None, _) => r += 1,
+        }
+        seen += 1;
+    }
+    shared as f32 >= MIN_SHARED * size as f32
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {
+    for byte in bytes {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// SplitMix64's finaliser: spreads FNV's weak high bits over all 64.
+fn mix(mut hash: u64) -> u64 {
+    hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    hash ^ (hash >> 31)
+}
+
+/// Groups ranked items: each kept item with the later items that copy it.
+///
+/// `sketches[i]` belongs to the i-th item in rank order; the answer lists, for each kept
+/// item in order, its index and the indexes of its copies.
+pub fn collapse(sketches: &[Vec<u64>]) -> Vec<(usize, Vec<usize>)> {
+    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (at, sketch) in sketches.iter().enumerate() {
+        match groups
+            .iter_mut()
+            .find(|(kept, _)| near(&sketches[*kept], sketch))
+        {
+            Some((_, copies)) => copies.push(at),
+            None => groups.push((at, Vec::new())),
+        }
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STORY: &str =
+        "Badan Meteorologi, Klimatologi, dan Geofisika memperingatkan potensi hujan \
+        lebat disertai angin kencang di sejumlah wilayah Jawa Barat selama tiga hari ke depan. \
+        Warga yang tinggal di lereng bukit dan bantaran sungai diminta waspada terhadap banjir dan \
+        tanah longsor. Kepala stasiun setempat mengatakan curah hujan tertinggi diperkirakan \
+        terjadi pada sore hingga malam hari, sehingga masyarakat diimbau menunda perjalanan jauh.";
+
+    #[test]
+    fn copies_with_a_different_dateline_are_near() {
+        let copy = format!("BANDUNG, suara.com - {STORY} Baca juga: berita lainnya.");
+        assert!(near(&fingerprint(STORY), &fingerprint(&copy)));
+    }
+
+    #[test]
+    fn different_stories_are_far() {
+        let other = "Tim nasional sepak bola Indonesia menang dua gol tanpa balas atas Vietnam \
+            dalam laga kualifikasi yang digelar di Stadion Utama Gelora Bung Karno, Jakarta, Selasa \
+            malam. Kedua gol dicetak pada babak kedua melalui sundulan kepala dan tendangan bebas \
+            yang tidak mampu dihalau penjaga gawang lawan. Pelatih mengaku puas dengan permainan \
+            anak asuhnya meski sempat tertekan pada awal pertandingan di hadapan puluhan ribu suporter.";
+        assert!(!near(&fingerprint(STORY), &fingerprint(other)));
+    }
+
+    #[test]
+    fn short_bodies_have_no_fingerprint() {
+        assert!(fingerprint("Hujan lebat di Bogor.").is_empty());
+        assert!(!near(&[], &[]));
+    }
+
+    #[test]
+    fn collapse_keeps_the_first_of_each_story() {
+        let story = fingerprint(STORY);
+        let copy = fingerprint(&format!("JAKARTA - {STORY}"));
+        let groups = collapse(&[story, Vec::new(), copy, Vec::new()]);
+        assert_eq!(groups, vec![(0, vec![2]), (1, vec![]), (3, vec![])]);
+    }
+}

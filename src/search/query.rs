@@ -1,0 +1,450 @@
+//! The query language: plain words, "quoted phrases", `-exclusion`, `OR`, parentheses and the
+//! fields `title:`, `byline:`, `source:` and `caption:`.
+//!
+//! Parsing never fails: a malformed query (an unclosed quote or parenthesis, a lone `-`, a
+//! dangling `OR`) is read as well as it can be, and what was set aside is listed in
+//! [`ParsedQuery::notes`].
+//!
+//! ```
+//! use newsidx::search::query::{parse, Node, Occur};
+//! let parsed = parse(r#"banjir "kerja sama" -jakarta"#);
+//! assert_eq!(parsed.clauses.len(), 3);
+//! assert_eq!(parsed.clauses[2].occur, Occur::MustNot);
+//! assert!(matches!(&parsed.clauses[1].node, Node::Phrase { text, .. } if text == "kerja sama"));
+//! ```
+
+/// A field a query word can be limited to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryField {
+    Title,
+    Byline,
+    Source,
+    Caption,
+}
+
+impl QueryField {
+    /// The field for a `name:` prefix, English or Indonesian.
+    pub fn from_name(name: &str) -> Option<QueryField> {
+        match name.to_lowercase().as_str() {
+            "title" | "judul" => Some(QueryField::Title),
+            "byline" | "author" | "penulis" => Some(QueryField::Byline),
+            "source" | "sumber" | "site" => Some(QueryField::Source),
+            "caption" | "captions" | "keterangan" => Some(QueryField::Caption),
+            _ => None,
+        }
+    }
+}
+
+/// How a clause takes part in the match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Occur {
+    /// Counts towards the score; documents with more of these rank higher.
+    Should,
+    /// Every result has it (quoted phrases, fields, `+word`).
+    Must,
+    /// No result has it (`-word`).
+    MustNot,
+}
+
+/// One part of a query.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node {
+    /// A plain word: matched through the analyzer, so every inflection counts.
+    Word {
+        field: Option<QueryField>,
+        text: String,
+    },
+    /// A quoted phrase: these exact word forms, in this order.
+    Phrase {
+        field: Option<QueryField>,
+        text: String,
+    },
+    /// Any one of the alternatives (`a OR b`).
+    Or(Vec<Node>),
+    /// A parenthesised sub-query.
+    Group(Vec<Clause>),
+}
+
+/// A node with how it must occur.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clause {
+    pub occur: Occur,
+    pub node: Node,
+}
+
+/// A parsed query and what was set aside while reading it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ParsedQuery {
+    pub clauses: Vec<Clause>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Token {
+    Word(String),
+    Quoted(String),
+    Field(QueryField),
+    Open,
+    Close,
+    Minus,
+    Plus,
+    Or,
+}
+
+/// Parses `text`; never fails.
+pub fn parse(text: &str) -> ParsedQuery {
+    let mut notes = Vec::new();
+    let tokens = lex(text, &mut notes);
+    let mut parser = Parser {
+        tokens,
+        at: 0,
+        notes,
+    };
+    let clauses = parser.sequence(None, 0);
+    ParsedQuery {
+        clauses,
+        notes: parser.notes,
+    }
+}
+
+fn lex(text: &str, notes: &mut Vec<String>) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        match c {
+            '"' | '“' | '”' => {
+                chars.next();
+                let mut phrase = String::new();
+                let mut closed = false;
+                for (_, c) in chars.by_ref() {
+                    if matches!(c, '"' | '“' | '”') {
+                        closed = true;
+                        break;
+                    }
+                    phrase.push(c);
+                }
+                if !closed {
+                    notes.push("unclosed quote: read to the end of the query".to_string());
+                }
+                tokens.push(Token::Quoted(phrase));
+            }
+            '(' => {
+                chars.next();
+                tokens.push(Token::Open);
+            }
+            ')' => {
+                chars.next();
+                tokens.push(Token::Close);
+            }
+            '-' | '+' => {
+                chars.next();
+                let followed = chars
+                    .peek()
+                    .is_some_and(|&(_, next)| !next.is_whitespace() && next != ')');
+                if followed {
+                    tokens.push(if c == '-' { Token::Minus } else { Token::Plus });
+                } else {
+                    notes.push(format!("lone `{c}` ignored"));
+                }
+            }
+            _ => {
+                let mut end = start;
+                while let Some(&(at, c)) = chars.peek() {
+                    if c.is_whitespace() || matches!(c, '"' | '“' | '”' | '(' | ')') {
+                        break;
+                    }
+                    end = at + c.len_utf8();
+                    chars.next();
+                }
+                let word = &text[start..end];
+                tokens.extend(word_tokens(word));
+            }
+        }
+    }
+    tokens
+}
+
+/// A bare word, `OR`, or `field:rest`.
+fn word_tokens(word: &str) -> Vec<Token> {
+    if word == "OR" || word == "||" {
+        return vec![Token::Or];
+    }
+    if let Some((name, rest)) = word.split_once(':') {
+        if let Some(field) = QueryField::from_name(name) {
+            let mut tokens = vec![Token::Field(field)];
+            if !rest.is_empty() {
+                tokens.push(Token::Word(rest.to_string()));
+            }
+            return tokens;
+        }
+    }
+    vec![Token::Word(word.to_string())]
+}
+
+struct Parser {
+    tokens: Vec<Token>,
+    at: usize,
+    notes: Vec<String>,
+}
+
+/// Deeper nesting than this is read flat, so a hostile query cannot exhaust the stack.
+const MAX_DEPTH: usize = 32;
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.at)
+    }
+
+    fn bump(&mut self) -> Option<Token> {
+        let token = self.tokens.get(self.at).cloned();
+        self.at += 1;
+        token
+    }
+
+    /// Clauses up to the end, or to the `)` closing the group at `depth` > 0.
+    fn sequence(&mut self, field: Option<QueryField>, depth: usize) -> Vec<Clause> {
+        let mut clauses = Vec::new();
+        while let Some(token) = self.peek() {
+            match token {
+                Token::Close if depth > 0 => break,
+                Token::Close => {
+                    self.notes.push("unmatched `)` ignored".to_string());
+                    self.at += 1;
+                }
+                Token::Or => {
+                    self.notes
+                        .push("`OR` with nothing before it ignored".to_string());
+                    self.at += 1;
+                }
+                _ => {
+                    if let Some(clause) = self.clause(field, depth) {
+                        clauses.push(clause);
+                    }
+                }
+            }
+        }
+        clauses
+    }
+
+    fn clause(&mut self, field: Option<QueryField>, depth: usize) -> Option<Clause> {
+        let mut explicit = None;
+        while let Some(token @ (Token::Minus | Token::Plus)) = self.peek() {
+            explicit = Some(if *token == Token::Minus {
+                Occur::MustNot
+            } else {
+                Occur::Must
+            });
+            self.at += 1;
+        }
+        let mut alternatives = Vec::new();
+        if let Some(node) = self.primary(field, depth) {
+            alternatives.push(node);
+        }
+        while self.peek() == Some(&Token::Or) {
+            self.at += 1;
+            // `a OR -b` has no clear meaning; read it as `a OR b`.
+            while matches!(self.peek(), Some(Token::Minus | Token::Plus)) {
+                self.at += 1;
+            }
+            match self.primary(field, depth) {
+                Some(node) => alternatives.push(node),
+                None => self
+                    .notes
+                    .push("`OR` with nothing after it ignored".to_string()),
+            }
+        }
+        let node = match alternatives.len() {
+            0 => return None,
+            1 => alternatives.pop()?,
+            _ => Node::Or(alternatives),
+        };
+        let occur = explicit.unwrap_or(match &node {
+            Node::Phrase { .. } => Occur::Must,
+            Node::Word { field: Some(_), .. } => Occur::Must,
+            _ => Occur::Should,
+        });
+        Some(Clause { occur, node })
+    }
+
+    fn primary(&mut self, field: Option<QueryField>, depth: usize) -> Option<Node> {
+        let mut field = field;
+        loop {
+            match self.peek()? {
+                Token::Close | Token::Or => return None,
+                Token::Word(_) | Token::Quoted(_) => break,
+                Token::Field(inner) => field = Some(*inner),
+                // A sign inside `a OR -b` or `title:-x`: read as the bare word.
+                Token::Minus | Token::Plus => {}
+                Token::Open if depth >= MAX_DEPTH => {}
+                Token::Open => break,
+            }
+            self.at += 1;
+        }
+        match self.bump()? {
+            Token::Word(text) => Some(Node::Word { field, text }),
+            Token::Quoted(text) => Some(Node::Phrase { field, text }),
+            _ => {
+                let clauses = self.sequence(field, depth + 1);
+                if self.peek() == Some(&Token::Close) {
+                    self.at += 1;
+                } else {
+                    self.notes
+                        .push("unclosed `(`: read to the end of the query".to_string());
+                }
+                if clauses.is_empty() {
+                    None
+                } else {
+                    Some(Node::Group(clauses))
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(text: &str) -> Node {
+        Node::Word {
+            field: None,
+            text: text.to_string(),
+        }
+    }
+
+    fn should(node: Node) -> Clause {
+        Clause {
+            occur: Occur::Should,
+            node,
+        }
+    }
+
+    #[test]
+    fn plain_words_are_optional_clauses() {
+        let parsed = parse("kerja sama  militer");
+        assert_eq!(
+            parsed.clauses,
+            vec![
+                should(word("kerja")),
+                should(word("sama")),
+                should(word("militer"))
+            ]
+        );
+        assert!(parsed.notes.is_empty());
+    }
+
+    #[test]
+    fn phrases_and_fields_are_required() {
+        let parsed = parse(r#""bekerja sama" title:banjir source:kompas.com"#);
+        let occurs: Vec<Occur> = parsed.clauses.iter().map(|clause| clause.occur).collect();
+        assert_eq!(occurs, [Occur::Must, Occur::Must, Occur::Must]);
+        assert_eq!(
+            parsed.clauses[1].node,
+            Node::Word {
+                field: Some(QueryField::Title),
+                text: "banjir".to_string()
+            }
+        );
+        assert_eq!(
+            parsed.clauses[2].node,
+            Node::Word {
+                field: Some(QueryField::Source),
+                text: "kompas.com".to_string()
+            }
+        );
+    }
+
+    #[test]
+    fn exclusion_and_or() {
+        let parsed = parse("banjir OR longsor -jakarta");
+        assert_eq!(
+            parsed.clauses,
+            vec![
+                should(Node::Or(vec![word("banjir"), word("longsor")])),
+                Clause {
+                    occur: Occur::MustNot,
+                    node: word("jakarta")
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn parentheses_group_and_carry_the_field() {
+        let parsed = parse("title:(banjir OR longsor) bogor");
+        let expected = Node::Group(vec![should(Node::Or(vec![
+            Node::Word {
+                field: Some(QueryField::Title),
+                text: "banjir".to_string(),
+            },
+            Node::Word {
+                field: Some(QueryField::Title),
+                text: "longsor".to_string(),
+            },
+        ]))]);
+        assert_eq!(parsed.clauses[0].node, expected);
+        assert_eq!(parsed.clauses[1], should(word("bogor")));
+    }
+
+    #[test]
+    fn field_phrase() {
+        let parsed = parse(r#"caption:"presiden jokowi""#);
+        assert_eq!(
+            parsed.clauses[0].node,
+            Node::Phrase {
+                field: Some(QueryField::Caption),
+                text: "presiden jokowi".to_string()
+            }
+        );
+    }
+
+    #[test]
+    fn malformed_queries_are_read_leniently() {
+        let parsed = parse(r#"- "kerja sama"#);
+        assert_eq!(parsed.clauses.len(), 1);
+        assert_eq!(
+            parsed.clauses[0].node,
+            Node::Phrase {
+                field: None,
+                text: "kerja sama".to_string()
+            }
+        );
+        assert_eq!(parsed.notes.len(), 2, "{:?}", parsed.notes);
+
+        let parsed = parse("(banjir OR ) ) OR");
+        assert_eq!(
+            parsed.clauses,
+            vec![should(Node::Group(vec![should(word("banjir"))]))]
+        );
+        assert_eq!(parsed.notes.len(), 3, "{:?}", parsed.notes);
+
+        assert!(parse("").clauses.is_empty());
+        assert!(parse("  -  ( ) ").clauses.is_empty());
+        assert_eq!(parse("((((banjir").clauses.len(), 1);
+    }
+
+    #[test]
+    fn unknown_field_prefix_is_a_word() {
+        let parsed = parse("pukul 10:30 jam:malam");
+        assert_eq!(parsed.clauses[1], should(word("10:30")));
+        assert_eq!(parsed.clauses[2], should(word("jam:malam")));
+    }
+
+    #[test]
+    fn hyphenated_words_keep_their_hyphen() {
+        let parsed = parse("Prabowo-Gibran -x");
+        assert_eq!(parsed.clauses[0], should(word("Prabowo-Gibran")));
+        assert_eq!(parsed.clauses[1].occur, Occur::MustNot);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let query = "(".repeat(10_000) + "banjir" + &")".repeat(10_000);
+        let parsed = parse(&query);
+        assert_eq!(parsed.clauses.len(), 1);
+    }
+}
