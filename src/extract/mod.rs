@@ -10,6 +10,7 @@
 //! ```
 
 pub mod date;
+mod dateline;
 mod decode;
 mod html;
 mod json;
@@ -134,4 +135,31 @@ pub(crate) fn source_from_url(url: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// "id" or "en" from common function words, when the text says enough to tell.
+pub(crate) fn guess_language(text: &str) -> Option<String> {
+    const INDONESIAN: &[&str] = &[
+        "yang", "dan", "di", "itu", "dengan", "untuk", "dari", "ini", "tidak", "dalam", "akan",
+        "pada", "juga", "ke", "karena", "tersebut",
+    ];
+    const ENGLISH: &[&str] = &[
+        "the", "and", "of", "to", "in", "is", "that", "for", "with", "was", "on", "are",
+    ];
+    let mut indonesian = 0usize;
+    let mut english = 0usize;
+    for word in text.split_whitespace().take(2000) {
+        let word = word
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        if INDONESIAN.contains(&word.as_str()) {
+            indonesian += 1;
+        } else if ENGLISH.contains(&word.as_str()) {
+            english += 1;
+        }
+    }
+    if indonesian + english < 5 {
+        return None;
+    }
+    Some(if indonesian >= english { "id" } else { "en" }.to_string())
 }

@@ -5,14 +5,8 @@ use once_cell::sync::Lazy;
 use regex::Regex;
 
 use super::date::{day_month_mentions, parse_date};
-use super::{normalize_space, ExtractError, ExtractOptions};
+use super::{dateline, guess_language, normalize_space, ExtractError, ExtractOptions};
 use crate::article::{Article, Format};
-
-/// "Berita Baru, Washington – ", "JAKARTA, KOMPAS.com - ", "Jakarta (ANTARA) - ", "BANDUNG -- ".
-static DATELINE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"^(?P<lead>[\p{Lu}][\p{L}.]*(?:[ .][\p{L}.]+){0,3})(?:\s*,\s*(?P<second>[\p{L}][\p{L}.]*(?: [\p{L}.]+){0,2}))?(?:\s*\((?P<paren>[^)]{1,40})\))?\s*(?:[–—]|--?)\s+")
-        .expect("valid regex")
-});
 
 static CAPTION_CREDIT: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"(?i)\b(foto|photo|ilustrasi|dok\.?)\s*:").expect("valid regex"));
@@ -47,7 +41,9 @@ pub(crate) fn extract(
 
     // The body starts at the first line with a dateline; failing that, at the first long line.
     let dateline_at = lines.iter().position(|line| {
-        !is_caption(line) && line.split_whitespace().count() > 8 && DATELINE.is_match(line)
+        !is_caption(line)
+            && line.split_whitespace().count() > 8
+            && dateline::parse(line, None).is_some()
     });
     let body_start = dateline_at.or_else(|| {
         lines
@@ -89,25 +85,15 @@ pub(crate) fn extract(
             paragraphs.push(line.clone());
         }
     }
-    if let Some(first) = paragraphs.first_mut() {
-        if let Some(caps) = DATELINE.captures(first) {
-            let lead = caps.name("lead").map(|m| m.as_str().trim());
-            let second = caps.name("second").map(|m| m.as_str().trim());
-            let place = match (lead, second) {
-                // "Berita Baru, Washington": outlet then place. "JAKARTA, KOMPAS.com": place then outlet.
-                (Some(lead), Some(second)) if looks_like_outlet(second) => {
-                    if article.source.is_none() {
-                        article.source = Some(second.to_string());
-                    }
-                    Some(lead)
-                }
-                (Some(_), Some(second)) => Some(second),
-                (Some(lead), None) => Some(lead),
-                _ => None,
-            };
-            article.dateline = place.map(title_case);
-            let end = caps.get(0).map(|m| m.end()).unwrap_or(0);
-            *first = first[end..].to_string();
+    // The dateline stays in the body (it is part of what the outlet published); the place and
+    // an outlet named in it are recorded.
+    if let Some(found) = paragraphs
+        .first()
+        .and_then(|first| dateline::parse(first, article.source.as_deref()))
+    {
+        article.dateline = Some(found.place);
+        if article.source.is_none() {
+            article.source = found.outlet;
         }
     }
     article.body = paragraphs.join("\n\n");
@@ -130,6 +116,7 @@ pub(crate) fn extract(
         (_, full) => full,
     };
     article.date_inferred = article.date.is_some();
+    article.language = guess_language(&article.body);
     Ok(article)
 }
 
@@ -146,40 +133,20 @@ fn local_midnight(
     super::date::trusted(date)
 }
 
-fn looks_like_outlet(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    lower.contains(".com") || lower.contains(".co") || lower.contains(".id") || lower == "antara"
-}
-
-/// "JAKARTA" → "Jakarta"; "Washington" stays.
-fn title_case(text: &str) -> String {
-    text.split(' ')
-        .map(|word| {
-            let mut chars = word.chars();
-            match chars.next() {
-                Some(first) => first
-                    .to_uppercase()
-                    .chain(chars.flat_map(char::to_lowercase))
-                    .collect(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn dateline_outlet_then_place() {
-        let text = "Situs.co Dapatkan aplikasi\n\nMenu\n\nJudul Yang Cukup Panjang\n\nBerita Baru, Washington – Di saat hubungan kedua negara semakin dekat, pejabat itu berkata banyak hal pada Jumat (30/12).\n\nParagraf kedua.";
+        let text = "Beritabaru.co Dapatkan aplikasi\n\nMenu\n\nJudul Yang Cukup Panjang\n\nBerita Baru, Washington – Di saat hubungan kedua negara semakin dekat, pejabat itu berkata banyak hal pada Jumat (30/12).\n\nParagraf kedua.";
         let article = extract(text, "a.txt", &ExtractOptions::default()).unwrap();
         assert_eq!(article.title, "Judul Yang Cukup Panjang");
         assert_eq!(article.dateline.as_deref(), Some("Washington"));
-        assert!(article.body.starts_with("Di saat"));
-        assert_eq!(article.source.as_deref(), Some("Situs.co"));
+        assert!(article
+            .body
+            .starts_with("Berita Baru, Washington – Di saat"));
+        assert_eq!(article.source.as_deref(), Some("Beritabaru.co"));
     }
 
     #[test]
