@@ -625,7 +625,12 @@ fn body_blocks(page: &Page, region: &[bool], title: &str) -> Vec<usize> {
             continue;
         }
         after_label = false;
-        if density > 0.5 || JUNK_LINES.contains(&lower.trim_end_matches(':')) {
+        // "Penulis: Ani | Editor: Budi" lines belong to the byline, not the story.
+        let byline_line = block.text.split_whitespace().count() <= 12
+            && BYLINE_LABEL
+                .find(&block.text)
+                .is_some_and(|found| found.start() == 0);
+        if density > 0.5 || byline_line || JUNK_LINES.contains(&lower.trim_end_matches(':')) {
             continue;
         }
         body.push(at);
@@ -779,7 +784,9 @@ pub(crate) fn extract(
         article.date = Some(date);
         article.date_inferred = true;
     } else {
-        article.date = mention_date(&article.body, None, options.default_offset);
+        // "Jumat (30/12)" in the story, with the year from the URL ("/2022/") when it has one.
+        let year = article.url.as_deref().and_then(year_from_url);
+        article.date = mention_date(&article.body, year, options.default_offset);
         article.date_inferred = article.date.is_some();
     }
 
@@ -891,6 +898,12 @@ fn visible_date(page: &Page, anchor: usize, default_offset: FixedOffset) -> Opti
         }
     }
     fallback
+}
+
+fn year_from_url(url: &str) -> Option<i32> {
+    static YEAR: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"/((?:19|20)\d{2})(?:/|-|$)").expect("valid regex"));
+    YEAR.captures(url)?.get(1)?.as_str().parse().ok()
 }
 
 /// "Jumat (30/12)" in the text, with the year written or taken from `year`.

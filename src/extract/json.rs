@@ -135,6 +135,12 @@ fn record(
     article.authors = field(object, AUTHOR).map(strings).unwrap_or_default();
     article.editors = field(object, EDITOR).map(strings).unwrap_or_default();
     article.captions = field(object, CAPTIONS).map(strings).unwrap_or_default();
+    article.dateline = article
+        .body
+        .split("\n\n")
+        .next()
+        .and_then(|first| super::dateline::parse(first, article.source.as_deref()))
+        .map(|dateline| dateline.place);
     article.language = text(&["language", "lang", "bahasa"])
         .map(|lang| lang.trim().to_ascii_lowercase())
         .filter(|lang| lang.len() == 2)

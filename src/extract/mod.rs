@@ -158,7 +158,7 @@ pub(crate) fn guess_language(text: &str) -> Option<String> {
             english += 1;
         }
     }
-    if indonesian + english < 5 {
+    if indonesian + english < 3 {
         return None;
     }
     Some(if indonesian >= english { "id" } else { "en" }.to_string())

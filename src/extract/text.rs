@@ -4,7 +4,7 @@ use chrono::{FixedOffset, TimeZone};
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-use super::date::{day_month_mentions, parse_date};
+use super::date::{day_month_mentions, find_date, parse_date};
 use super::{dateline, guess_language, normalize_space, ExtractError, ExtractOptions};
 use crate::article::{Article, Format};
 
@@ -61,8 +61,26 @@ pub(crate) fn extract(
     };
 
     // The headline is the nearest short line above the body that is not a caption.
+    // A line that is only a date ("Sabtu, 12 Agustus 2023 19:30 WITA") is the publication date.
+    let date_line = |line: &str| {
+        line.split_whitespace().count() <= 8
+            && find_date(line, options.default_offset).is_some_and(|found| found.has_time)
+    };
+    let stated = lines[..body_start]
+        .iter()
+        .filter(|line| !is_caption(line))
+        .find_map(|line| {
+            if date_line(line) {
+                find_date(line, options.default_offset)
+            } else {
+                None
+            }
+        });
     let title_at = lines[..body_start].iter().rposition(|line| {
-        !is_caption(line) && line.split_whitespace().count() >= 2 && !line.ends_with('.')
+        !is_caption(line)
+            && line.split_whitespace().count() >= 2
+            && !line.ends_with('.')
+            && !date_line(line)
     });
     if let Some(title_at) = title_at {
         article.title = lines[title_at].clone();
@@ -102,7 +120,14 @@ pub(crate) fn extract(
         return Err(ExtractError::NoArticle);
     }
 
-    // A full date anywhere, else "Jumat (30/12)" with the year from any full date on the page.
+    // A date line under the headline; else "Jumat (30/12)" with the year from any full date on
+    // the page, else any full date.
+    if let Some(found) = stated {
+        article.date = Some(found.date);
+        article.date_inferred = !found.has_zone;
+        article.language = guess_language(&article.body);
+        return Ok(article);
+    }
     let full = parse_date(&lines.join("\n"), options.default_offset);
     let mention = day_month_mentions(&article.body).into_iter().next();
     article.date = match (mention, full) {

@@ -80,7 +80,10 @@ impl Sandbox {
 
 /// Path of a fixture in `tests/fixtures/`.
 pub fn fixture_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fixtures")
+        .join(name)
 }
 
 /// The repository's bundled `corpus/` folder.
