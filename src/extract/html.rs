@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, FixedOffset};
+use chrono::{DateTime, Datelike, FixedOffset, TimeZone};
 use ego_tree::iter::Edge;
 use once_cell::sync::Lazy;
 use regex::Regex;
@@ -19,7 +19,8 @@ use serde_json::Value;
 
 use super::date::{date_from_url, day_month_mentions, find_date, Found};
 use super::{
-    dateline, guess_language, normalize_space, source_from_url, ExtractError, ExtractOptions,
+    byline_names, dateline, guess_language, is_byline_line, normalize_space, source_from_url,
+    ExtractError, ExtractOptions,
 };
 use crate::article::{Article, Format};
 
@@ -130,12 +131,6 @@ static DATE_CLASS: Lazy<Regex> = Lazy::new(|| {
 
 static BYLINE_CLASS: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"author|penulis|reporter|byline|writer|wartawan").expect("valid regex")
-});
-
-/// "Penulis: Ani", "Editor : Budi Santoso", "Oleh Citra": labelled names in short lines.
-static BYLINE_LABEL: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(penulis|reporter|wartawan|pewarta|oleh|editor|penyunting|redaktur)\b\s*:?\s*(\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,4})")
-        .expect("valid regex")
 });
 
 /// Lines that introduce links to other stories.
@@ -626,11 +621,10 @@ fn body_blocks(page: &Page, region: &[bool], title: &str) -> Vec<usize> {
         }
         after_label = false;
         // "Penulis: Ani | Editor: Budi" lines belong to the byline, not the story.
-        let byline_line = block.text.split_whitespace().count() <= 12
-            && BYLINE_LABEL
-                .find(&block.text)
-                .is_some_and(|found| found.start() == 0);
-        if density > 0.5 || byline_line || JUNK_LINES.contains(&lower.trim_end_matches(':')) {
+        if density > 0.5
+            || is_byline_line(&block.text)
+            || JUNK_LINES.contains(&lower.trim_end_matches(':'))
+        {
             continue;
         }
         body.push(at);
@@ -754,24 +748,17 @@ pub(crate) fn extract(
         ]))
         .chain(page.time_attributes.first().cloned())
         .find_map(|text| find_date(&text, options.default_offset));
-    let visible = visible_date(&page, anchor, options.default_offset);
+    let visible = visible_date(&page, anchor, title_block.is_some(), options.default_offset);
     let chosen = match (structured, visible) {
-        (Some(structured), Some(visible)) => {
-            let same_clock = structured.date.naive_local() == visible.date.naive_local()
-                || (structured.date.naive_local() - visible.date.naive_local())
-                    .num_seconds()
-                    .abs()
-                    < 60;
-            let structured_vague = !structured.has_time && visible.has_time;
-            let zone_disagrees = same_clock && structured.date.offset() != visible.date.offset();
-            let same_day = structured.date.date_naive() == visible.date.date_naive();
-            if (structured_vague && same_day) || (zone_disagrees && visible.has_zone) {
-                Some(visible)
-            } else {
-                Some(structured)
-            }
+        (Some(structured), Some(visible))
+            if !structured.has_time
+                && visible.has_time
+                && structured.date.date_naive() == visible.date.date_naive() =>
+        {
+            Some(visible)
         }
-        (structured, visible) => structured.or(visible),
+        (Some(structured), _) => Some(rezone(structured, &page, options.default_offset)),
+        (None, visible) => visible,
     };
     if let Some(found) = chosen {
         article.date = Some(found.date);
@@ -876,9 +863,46 @@ fn strip_site_suffix(title: &str) -> String {
     title
 }
 
+/// Many sites write local time into metadata with a "Z". When the page shows the same clock
+/// time with a stated zone ("16:00 WIB"), that zone is the true one.
+fn rezone(structured: Found, page: &Page, default_offset: FixedOffset) -> Found {
+    if !structured.has_time || structured.date.offset().local_minus_utc() != 0 {
+        return structured;
+    }
+    let clock = structured.date.naive_local();
+    let shown = page
+        .blocks
+        .iter()
+        .filter(|block| block.chars <= 120 && block.text.bytes().any(|b| b.is_ascii_digit()))
+        .filter_map(|block| find_date(&block.text, default_offset))
+        .find(|found| {
+            found.has_time
+                && found.has_zone
+                && found.date.offset().local_minus_utc() != 0
+                && (found.date.naive_local() - clock).num_seconds().abs() < 60
+        });
+    match shown {
+        Some(shown) => match shown.date.offset().from_local_datetime(&clock).single() {
+            Some(date) => Found {
+                date,
+                has_time: true,
+                has_zone: true,
+            },
+            None => structured,
+        },
+        None => structured,
+    }
+}
+
 /// The date written beside the headline: the nearest short block after it that holds a full
-/// date (one with a time first), else the nearest one before it.
-fn visible_date(page: &Page, anchor: usize, default_offset: FixedOffset) -> Option<Found> {
+/// date (one with a time first), else the nearest one before it; without a headline, the
+/// nearest one above the story.
+fn visible_date(
+    page: &Page,
+    anchor: usize,
+    after_headline: bool,
+    default_offset: FixedOffset,
+) -> Option<Found> {
     let candidate = |at: usize| -> Option<Found> {
         let block = page.blocks.get(at)?;
         if block.chars > 120 {
@@ -886,10 +910,16 @@ fn visible_date(page: &Page, anchor: usize, default_offset: FixedOffset) -> Opti
         }
         find_date(&block.text, default_offset)
     };
+    // Dates sit under the headline, or above the story when the headline is not found.
     let forward = anchor..page.blocks.len().min(anchor + 40);
     let backward = (anchor.saturating_sub(40)..anchor).rev();
+    let order: Vec<usize> = if after_headline {
+        forward.chain(backward).collect()
+    } else {
+        backward.chain(forward).collect()
+    };
     let mut fallback = None;
-    for at in forward.chain(backward) {
+    for at in order {
         if let Some(found) = candidate(at) {
             if found.has_time {
                 return Some(found);
@@ -912,7 +942,6 @@ pub(crate) fn mention_date(
     year: Option<i32>,
     default_offset: FixedOffset,
 ) -> Option<DateTime<FixedOffset>> {
-    use chrono::TimeZone;
     let (day, month, written) = day_month_mentions(text).into_iter().next()?;
     let year = written.or(year)?;
     let date = chrono::NaiveDate::from_ymd_opt(year, month, day)?.and_hms_opt(0, 0, 0)?;
@@ -975,18 +1004,12 @@ fn byline(page: &Page, ld: Option<&Value>, source: Option<&str>) -> (Vec<String>
         }
         let owner = &page.elements[block.owner];
         let mut labelled = false;
-        for caps in BYLINE_LABEL.captures_iter(&block.text) {
+        for (editor, name) in byline_names(&block.text) {
             labelled = true;
-            let name = normalize_space(&caps[2]);
             if !is_person(&name) {
                 continue;
             }
-            let label = caps[1].to_lowercase();
-            let list = if matches!(label.as_str(), "editor" | "penyunting" | "redaktur") {
-                &mut editors
-            } else {
-                &mut visible
-            };
+            let list = if editor { &mut editors } else { &mut visible };
             if !list.contains(&name) {
                 list.push(name);
             }

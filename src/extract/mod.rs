@@ -17,6 +17,8 @@ mod json;
 mod text;
 
 use chrono::FixedOffset;
+use once_cell::sync::Lazy;
+use regex::Regex;
 
 use crate::article::Article;
 
@@ -162,4 +164,30 @@ pub(crate) fn guess_language(text: &str) -> Option<String> {
         return None;
     }
     Some(if indonesian >= english { "id" } else { "en" }.to_string())
+}
+
+/// "Penulis: Ani", "Editor : Budi Santoso", "Oleh Citra": labelled names in short lines.
+pub(crate) static BYLINE_LABEL: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\b(penulis|reporter|wartawan|pewarta|oleh|editor|penyunting|redaktur)\b\s*:?\s*(\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,4})")
+        .expect("valid regex")
+});
+
+/// The names a byline line gives, each marked true when the label says editor.
+pub(crate) fn byline_names(line: &str) -> Vec<(bool, String)> {
+    BYLINE_LABEL
+        .captures_iter(line)
+        .map(|caps| {
+            let label = caps[1].to_lowercase();
+            let editor = matches!(label.as_str(), "editor" | "penyunting" | "redaktur");
+            (editor, normalize_space(&caps[2]))
+        })
+        .collect()
+}
+
+/// A short line that starts with a byline label: "Penulis: Ani | Editor: Budi".
+pub(crate) fn is_byline_line(line: &str) -> bool {
+    line.split_whitespace().count() <= 12
+        && BYLINE_LABEL
+            .find(line)
+            .is_some_and(|found| found.start() == 0)
 }

@@ -5,7 +5,10 @@ use once_cell::sync::Lazy;
 use regex::Regex;
 
 use super::date::{day_month_mentions, find_date, parse_date};
-use super::{dateline, guess_language, normalize_space, ExtractError, ExtractOptions};
+use super::{
+    byline_names, dateline, guess_language, is_byline_line, normalize_space, ExtractError,
+    ExtractOptions,
+};
 use crate::article::{Article, Format};
 
 static CAPTION_CREDIT: Lazy<Regex> =
@@ -81,6 +84,7 @@ pub(crate) fn extract(
             && line.split_whitespace().count() >= 2
             && !line.ends_with('.')
             && !date_line(line)
+            && !is_byline_line(line)
     });
     if let Some(title_at) = title_at {
         article.title = lines[title_at].clone();
@@ -98,6 +102,17 @@ pub(crate) fn extract(
         if is_caption(line) {
             if !captions.contains(line) {
                 captions.push(line.clone());
+            }
+        } else if is_byline_line(line) {
+            for (editor, name) in byline_names(line) {
+                let list = if editor {
+                    &mut article.editors
+                } else {
+                    &mut article.authors
+                };
+                if !list.contains(&name) {
+                    list.push(name);
+                }
             }
         } else if at >= body_start {
             paragraphs.push(line.clone());
