@@ -57,7 +57,7 @@ fn zone_offset(zone: &str) -> Option<FixedOffset> {
 
 static TEXT_DATE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
-        r"(?i)\b(\d{1,2})\s+([a-z]{3,9})\.?\s+(\d{4})(?:[,|\s-]+(?:pukul\s+)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?(?:\s*(WIB|WITA|WIT|UTC|GMT|[+-]\d{2}:?\d{2}))?",
+        r"(?i)\b(\d{1,2})\s+([a-z]{3,9})\.?,?\s+(\d{4})(?:[,|\s-]+(?:pukul\s+)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?(?:\s*(WIB|WITA|WIT|UTC|GMT|[+-]\d{2}:?\d{2}))?",
     )
     .expect("valid regex")
 });
@@ -71,53 +71,76 @@ static NUMERIC_DATE: Lazy<Regex> = Lazy::new(|| {
 
 static ISO_DATE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
-        r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2}|WIB|WITA|WIT)?",
+        r"\b(\d{4})-(\d{2})-(\d{2})(?:(?:\s*T\s*|\s+)(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2}|WIB|WITA|WIT)?",
     )
     .expect("valid regex")
 });
+
+/// A date found in text, with how much of it was written down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub date: DateTime<FixedOffset>,
+    /// A time of day was written (else midnight is assumed).
+    pub has_time: bool,
+    /// A zone was written (else the default offset was assumed).
+    pub has_zone: bool,
+}
 
 /// Parses the first date in `text`: ISO 8601, RFC 2822, "30 Desember 2022 14:05 WIB",
 /// "30/12/2022 14:05". Times without a zone are taken in `default_offset`.
 /// Dates before 1945 or in the future are rejected.
 pub fn parse_date(text: &str, default_offset: FixedOffset) -> Option<DateTime<FixedOffset>> {
+    find_date(text, default_offset).map(|found| found.date)
+}
+
+/// Like [`parse_date`], also saying whether a time and a zone were written.
+pub fn find_date(text: &str, default_offset: FixedOffset) -> Option<Found> {
     let text = text.trim();
+    let whole = |date| {
+        trusted(date).map(|date| Found {
+            date,
+            has_time: true,
+            has_zone: true,
+        })
+    };
     if let Ok(date) = DateTime::parse_from_rfc3339(text) {
-        return trusted(date);
+        return whole(date);
     }
     if let Ok(date) = DateTime::parse_from_rfc2822(text) {
-        return trusted(date);
+        return whole(date);
     }
-    if let Some(caps) = ISO_DATE.captures(text) {
+    // The earliest date written wins, whatever its form.
+    let iso = ISO_DATE.captures_iter(text).find_map(|caps| {
         let parts = [1, 2, 3].map(|i| caps[i].parse::<u32>().unwrap_or(0));
-        if let Some(date) = build(
+        let found = build(
             parts[0] as i32,
             parts[1],
             parts[2],
             &caps,
             4,
             default_offset,
-        ) {
-            return Some(date);
-        }
-    }
-    if let Some(caps) = TEXT_DATE.captures(text) {
-        if let Some(month) = month_number(&caps[2]) {
-            let day = caps[1].parse().unwrap_or(0);
-            let year = caps[3].parse().unwrap_or(0);
-            if let Some(date) = build(year, month, day, &caps, 4, default_offset) {
-                return Some(date);
-            }
-        }
-    }
-    if let Some(caps) = NUMERIC_DATE.captures(text) {
-        let day = caps[1].parse().unwrap_or(0);
-        let month = caps[2].parse().unwrap_or(0);
-        let year = caps[3].parse().unwrap_or(0);
-        if let Some(date) = build(year, month, day, &caps, 4, default_offset) {
-            return Some(date);
-        }
-    }
-    None
+        )?;
+        Some((caps.get(0)?.start(), found))
+    });
+    let written = TEXT_DATE.captures_iter(text).find_map(|caps| {
+        let month = month_number(&caps[2])?;
+        let day = caps[1].parse().ok()?;
+        let year = caps[3].parse().ok()?;
+        let found = build(year, month, day, &caps, 4, default_offset)?;
+        Some((caps.get(0)?.start(), found))
+    });
+    let numeric = NUMERIC_DATE.captures_iter(text).find_map(|caps| {
+        let day = caps[1].parse().ok()?;
+        let month = caps[2].parse().ok()?;
+        let year = caps[3].parse().ok()?;
+        let found = build(year, month, day, &caps, 4, default_offset)?;
+        Some((caps.get(0)?.start(), found))
+    });
+    [iso, written, numeric]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(at, _)| *at)
+        .map(|(_, found)| found)
 }
 
 fn build(
@@ -127,7 +150,7 @@ fn build(
     caps: &regex::Captures,
     time_at: usize,
     default_offset: FixedOffset,
-) -> Option<DateTime<FixedOffset>> {
+) -> Option<Found> {
     let date = NaiveDate::from_ymd_opt(year, month, day)?;
     let number = |i: usize| caps.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
     let time = match (number(time_at), number(time_at + 1)) {
@@ -136,12 +159,16 @@ fn build(
         }
         _ => NaiveTime::MIN,
     };
-    let offset = caps
+    let zone = caps
         .get(time_at + 3)
-        .and_then(|zone| zone_offset(zone.as_str()))
-        .unwrap_or(default_offset);
+        .and_then(|zone| zone_offset(zone.as_str()));
+    let offset = zone.unwrap_or(default_offset);
     let date = offset.from_local_datetime(&date.and_time(time)).single()?;
-    trusted(date)
+    Some(Found {
+        date: trusted(date)?,
+        has_time: number(time_at).is_some(),
+        has_zone: zone.is_some(),
+    })
 }
 
 /// Rejects dates a news archive cannot hold: before 1945 or after tomorrow.

@@ -1,14 +1,635 @@
 //! HTML pages: metadata from JSON-LD, OpenGraph and meta tags first, then the visible page.
+//!
+//! The page is parsed once and walked once (iteratively, so deep nesting cannot overflow the
+//! stack) into a flat list of text blocks, each owned by its nearest block-level element. The
+//! body is then found the way Readability finds it: every paragraph scores its parent and
+//! grandparent by length and commas, candidates are weighed by class names and link density,
+//! and the best candidate with its strong siblings is the article. Navigation, share bars,
+//! "Baca juga" blocks, comments and captions are kept out of the body; captions go to
+//! `captions`.
 
-use scraper::{ElementRef, Html, Selector};
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, FixedOffset, TimeZone};
+use ego_tree::iter::Edge;
+use once_cell::sync::Lazy;
+use regex::Regex;
+use scraper::{Html, Node};
 use serde_json::Value;
 
-use super::date::{date_from_url, parse_date};
-use super::{normalize_space, source_from_url, ExtractError, ExtractOptions};
+use super::date::{date_from_url, day_month_mentions, find_date, Found};
+use super::{
+    byline_names, dateline, guess_language, is_byline_line, normalize_space, source_from_url,
+    ExtractError, ExtractOptions,
+};
 use crate::article::{Article, Format};
 
-fn selector(css: &str) -> Selector {
-    Selector::parse(css).expect("valid selector")
+/// Elements whose content is never text of the page.
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "select",
+    "button", "textarea", "canvas", "map", "math", "title",
+];
+
+/// Elements that are never article text, with everything inside them.
+const EXCLUDED: &[&str] = &["nav", "footer", "aside", "menu", "dialog"];
+
+/// Elements that start a new block of text.
+const BLOCKS: &[&str] = &[
+    "address",
+    "article",
+    "blockquote",
+    "body",
+    "center",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "html",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+    "aside",
+];
+
+/// Blocks whose score goes to their parent, as Readability scores paragraphs.
+const PARAGRAPHS: &[&str] = &[
+    "p",
+    "pre",
+    "td",
+    "li",
+    "dd",
+    "blockquote",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "span",
+];
+
+/// Class or id words that mark page furniture wherever they appear.
+static FURNITURE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"comment|komentar|disqus|share|sharing|social|sosmed|baca-?juga|bacajuga|read-?also|related|terkait|iklan|advert|outbrain|taboola|newsletter|breadcrumb|popular|populer|trending|rekomendasi|recommend|\btags?\b|tag-?list|topik|\bads?\b|-ad-|\bad-|sponsor|pagination|pager|cookie|gdpr|copyright|sidebar|\bmenu\b|navbar|masthead|skyscraper|banner|footer|promo|subscribe|login|signup|widget|most|terbaru|latest|bbc-?list",
+    )
+    .expect("valid regex")
+});
+
+/// Class or id words that say "this holds the article" and outweigh weak furniture words.
+static CONTENT: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"article|artikel|body|content|konten|entry|main|post|story|detail|isi|berita|text|read|news")
+        .expect("valid regex")
+});
+
+static POSITIVE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"article|artikel|body|content|entry|hentry|main|page|post|text|blog|story|detail|isi|berita|read")
+        .expect("valid regex")
+});
+
+static NEGATIVE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"hidden|banner|combx|comment|contact|foot|footnote|masthead|media|meta|outbrain|promo|related|terkait|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|date|author|byline|caption")
+        .expect("valid regex")
+});
+
+static CAPTION_CLASS: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"caption|keterangan|ket-?foto|foto-?ket|photo-?desc|img-?desc|image-?desc|wp-caption-text",
+    )
+    .expect("valid regex")
+});
+
+static DATE_CLASS: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"date|time|tanggal|tgl|waktu|publish|posted|schedule").expect("valid regex")
+});
+
+static BYLINE_CLASS: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"author|penulis|reporter|byline|writer|wartawan").expect("valid regex")
+});
+
+/// Lines that introduce links to other stories.
+const LINK_LABELS: &[&str] = &[
+    "baca juga",
+    "simak juga",
+    "lihat juga",
+    "tonton juga",
+    "baca selengkapnya",
+    "artikel terkait",
+    "berita terkait",
+    "berita lainnya",
+    "baca:",
+    "simak:",
+    "lihat:",
+    "read also",
+    "related:",
+];
+
+/// Whole lines that are page furniture even inside the article.
+const JUNK_LINES: &[&str] = &[
+    "advertisement",
+    "scroll to continue with content",
+    "iklan",
+    "share",
+    "bagikan",
+    "tweet",
+    "komentar",
+    "loading...",
+];
+
+struct Element {
+    parent: Option<usize>,
+    tag: String,
+    class_weight: i32,
+    excluded: bool,
+    caption: bool,
+    dateish: bool,
+    byline: bool,
+    /// Non-space characters of text inside, and of that inside links.
+    text_chars: usize,
+    link_chars: usize,
+    score: f64,
+}
+
+struct Block {
+    owner: usize,
+    text: String,
+    chars: usize,
+    link_chars: usize,
+}
+
+/// Everything one walk over the page collects.
+#[derive(Default)]
+struct Page {
+    elements: Vec<Element>,
+    blocks: Vec<Block>,
+    metas: HashMap<String, Vec<String>>,
+    json_ld: Vec<Value>,
+    title_tag: Option<String>,
+    canonical: Option<String>,
+    lang: Option<String>,
+    time_attributes: Vec<String>,
+}
+
+impl Page {
+    fn meta(&self, names: &[&str]) -> Option<String> {
+        names.iter().find_map(|name| {
+            self.metas
+                .get(*name)?
+                .iter()
+                .map(|content| normalize_space(content))
+                .find(|content| !content.is_empty())
+        })
+    }
+}
+
+struct Frame {
+    index: Option<usize>,
+    block: bool,
+    link: bool,
+    skip: bool,
+}
+
+enum Capture {
+    Title,
+    JsonLd,
+}
+
+fn class_weight(class_id: &str) -> i32 {
+    if class_id.is_empty() {
+        return 0;
+    }
+    let mut weight = 0;
+    if NEGATIVE.is_match(class_id) {
+        weight -= 25;
+    }
+    if POSITIVE.is_match(class_id) {
+        weight += 25;
+    }
+    weight
+}
+
+fn non_space_chars(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// One pass over the parsed page: blocks of text, element statistics and metadata.
+fn walk(document: &Html) -> Page {
+    let mut page = Page::default();
+    page.elements.push(Element {
+        parent: None,
+        tag: "#document".to_string(),
+        class_weight: 0,
+        excluded: false,
+        caption: false,
+        dateish: false,
+        byline: false,
+        text_chars: 0,
+        link_chars: 0,
+        score: 0.0,
+    });
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut owners: Vec<usize> = vec![0];
+    let mut open: Vec<usize> = vec![0];
+    let mut buffer = String::new();
+    let mut buffer_links = 0usize;
+    let mut skip_depth = 0usize;
+    let mut link_depth = 0usize;
+    let mut capture: Option<(Capture, String)> = None;
+
+    fn flush(page: &mut Page, owner: usize, buffer: &mut String, buffer_links: &mut usize) {
+        let text = normalize_space(buffer);
+        if !text.is_empty() {
+            let chars = non_space_chars(&text);
+            let link_chars = (*buffer_links).min(chars);
+            page.elements[owner].text_chars += chars;
+            page.elements[owner].link_chars += link_chars;
+            page.blocks.push(Block {
+                owner,
+                text,
+                chars,
+                link_chars,
+            });
+        }
+        buffer.clear();
+        *buffer_links = 0;
+    }
+
+    for edge in document.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Text(text) => {
+                    if let Some((_, captured)) = capture.as_mut() {
+                        captured.push_str(text);
+                    } else if skip_depth == 0 {
+                        buffer.push_str(text);
+                        if link_depth > 0 {
+                            buffer_links += non_space_chars(text);
+                        }
+                    }
+                }
+                Node::Element(element) => {
+                    let tag = element.name();
+                    if skip_depth > 0 {
+                        skip_depth += 1;
+                        frames.push(Frame {
+                            index: None,
+                            block: false,
+                            link: false,
+                            skip: true,
+                        });
+                        continue;
+                    }
+                    match tag {
+                        "meta" => {
+                            let key = element
+                                .attr("property")
+                                .or_else(|| element.attr("name"))
+                                .or_else(|| element.attr("itemprop"))
+                                .or_else(|| element.attr("http-equiv"));
+                            if let (Some(key), Some(content)) = (key, element.attr("content")) {
+                                page.metas
+                                    .entry(key.to_ascii_lowercase())
+                                    .or_default()
+                                    .push(content.to_string());
+                            }
+                        }
+                        "link" => {
+                            let canonical = element
+                                .attr("rel")
+                                .is_some_and(|rel| rel.eq_ignore_ascii_case("canonical"));
+                            if canonical && page.canonical.is_none() {
+                                page.canonical = element.attr("href").map(str::to_string);
+                            }
+                        }
+                        "html" if page.lang.is_none() => {
+                            page.lang = element.attr("lang").map(str::to_string);
+                        }
+                        "time" => {
+                            if let Some(datetime) = element.attr("datetime") {
+                                page.time_attributes.push(datetime.to_string());
+                            }
+                        }
+                        _ => {}
+                    }
+                    if SKIPPED.contains(&tag) {
+                        let ld = tag == "script"
+                            && element
+                                .attr("type")
+                                .is_some_and(|kind| kind.to_ascii_lowercase().contains("ld+json"));
+                        if ld {
+                            capture = Some((Capture::JsonLd, String::new()));
+                        } else if tag == "title" && page.title_tag.is_none() {
+                            capture = Some((Capture::Title, String::new()));
+                        }
+                        skip_depth = 1;
+                        frames.push(Frame {
+                            index: None,
+                            block: false,
+                            link: false,
+                            skip: true,
+                        });
+                        continue;
+                    }
+                    let owner = *owners.last().unwrap_or(&0);
+                    if tag == "br" || tag == "hr" {
+                        flush(&mut page, owner, &mut buffer, &mut buffer_links);
+                        frames.push(Frame {
+                            index: None,
+                            block: false,
+                            link: false,
+                            skip: false,
+                        });
+                        continue;
+                    }
+                    let parent = *open.last().unwrap_or(&0);
+                    let mut class_id = String::new();
+                    for class in element.classes() {
+                        class_id.push_str(class);
+                        class_id.push(' ');
+                    }
+                    if let Some(id) = element.id() {
+                        class_id.push_str(id);
+                    }
+                    let class_id = class_id.to_ascii_lowercase();
+                    let role = element.attr("role").unwrap_or_default();
+                    let hidden = element.attr("hidden").is_some()
+                        || element.attr("style").is_some_and(|style| {
+                            let style: String = style
+                                .chars()
+                                .filter(|c| !c.is_whitespace())
+                                .collect::<String>()
+                                .to_ascii_lowercase();
+                            style.contains("display:none") || style.contains("visibility:hidden")
+                        });
+                    let structural = matches!(tag, "html" | "body" | "article" | "main");
+                    let furniture = !structural
+                        && !class_id.is_empty()
+                        && FURNITURE.is_match(&class_id)
+                        && (!CONTENT.is_match(&class_id) || strong_furniture(&class_id));
+                    let parent_element = &page.elements[parent];
+                    let excluded = parent_element.excluded
+                        || EXCLUDED.contains(&tag)
+                        || matches!(
+                            role,
+                            "navigation" | "banner" | "contentinfo" | "complementary" | "menu"
+                        )
+                        || hidden
+                        || furniture;
+                    let caption = parent_element.caption
+                        || tag == "figcaption"
+                        || (!class_id.is_empty() && CAPTION_CLASS.is_match(&class_id));
+                    let dateish = parent_element.dateish
+                        || (!class_id.is_empty() && DATE_CLASS.is_match(&class_id))
+                        || element.attr("itemprop") == Some("datePublished");
+                    let byline = parent_element.byline
+                        || (!class_id.is_empty() && BYLINE_CLASS.is_match(&class_id))
+                        || element.attr("rel") == Some("author")
+                        || element.attr("itemprop") == Some("author");
+                    let owner_element = &page.elements[owner];
+                    let block = BLOCKS.contains(&tag)
+                        || excluded != owner_element.excluded
+                        || caption != owner_element.caption
+                        || dateish != owner_element.dateish
+                        || byline != owner_element.byline;
+                    let index = page.elements.len();
+                    page.elements.push(Element {
+                        parent: Some(parent),
+                        tag: tag.to_string(),
+                        class_weight: class_weight(&class_id),
+                        excluded,
+                        caption,
+                        dateish,
+                        byline,
+                        text_chars: 0,
+                        link_chars: 0,
+                        score: 0.0,
+                    });
+                    if block {
+                        flush(&mut page, owner, &mut buffer, &mut buffer_links);
+                        owners.push(index);
+                    }
+                    let link = tag == "a";
+                    if link {
+                        link_depth += 1;
+                    }
+                    open.push(index);
+                    frames.push(Frame {
+                        index: Some(index),
+                        block,
+                        link,
+                        skip: false,
+                    });
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if !matches!(node.value(), Node::Element(_)) {
+                    continue;
+                }
+                let Some(frame) = frames.pop() else {
+                    continue;
+                };
+                if frame.skip {
+                    skip_depth = skip_depth.saturating_sub(1);
+                    if skip_depth == 0 {
+                        match capture.take() {
+                            Some((Capture::Title, text)) => {
+                                page.title_tag = Some(normalize_space(&text));
+                            }
+                            Some((Capture::JsonLd, text)) => {
+                                if let Ok(value) = serde_json::from_str::<Value>(text.trim()) {
+                                    page.json_ld.push(value);
+                                }
+                            }
+                            None => {}
+                        }
+                    }
+                    continue;
+                }
+                let Some(index) = frame.index else {
+                    continue;
+                };
+                if frame.block {
+                    flush(&mut page, index, &mut buffer, &mut buffer_links);
+                    owners.pop();
+                }
+                if frame.link {
+                    link_depth = link_depth.saturating_sub(1);
+                }
+                open.pop();
+                if let Some(parent) = page.elements[index].parent {
+                    let (text, links) = (
+                        page.elements[index].text_chars,
+                        page.elements[index].link_chars,
+                    );
+                    page.elements[parent].text_chars += text;
+                    page.elements[parent].link_chars += links;
+                }
+            }
+        }
+    }
+    flush(&mut page, 0, &mut buffer, &mut buffer_links);
+    page
+}
+
+/// Furniture words that win even over content words ("related-content", "comment-body").
+fn strong_furniture(class_id: &str) -> bool {
+    static STRONG: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"comment|komentar|share|social|baca-?juga|bacajuga|related|terkait|iklan|advert|outbrain|taboola|\btags?\b|sidebar|popular|populer|trending|rekomendasi|recommend|most")
+            .expect("valid regex")
+    });
+    STRONG.is_match(class_id)
+}
+
+fn link_density(element: &Element) -> f64 {
+    if element.text_chars == 0 {
+        return 0.0;
+    }
+    element.link_chars as f64 / element.text_chars as f64
+}
+
+fn tag_bonus(tag: &str) -> f64 {
+    match tag {
+        "div" | "article" | "section" | "main" => 5.0,
+        "pre" | "td" | "blockquote" => 3.0,
+        "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+        _ => 0.0,
+    }
+}
+
+/// Scores paragraphs into their ancestors and returns the elements that hold the article:
+/// the best candidate and the siblings strong enough to belong with it.
+fn article_region(page: &mut Page) -> Option<Vec<bool>> {
+    for block in &page.blocks {
+        let owner = &page.elements[block.owner];
+        if owner.excluded || owner.caption || block.chars < 25 {
+            continue;
+        }
+        let commas = block.text.matches([',', '،', '，']).count() as f64;
+        let score = 1.0 + commas + (block.chars as f64 / 100.0).min(3.0);
+        let mut at = if PARAGRAPHS.contains(&owner.tag.as_str()) {
+            owner.parent
+        } else {
+            Some(block.owner)
+        };
+        for divider in [1.0, 2.0, 6.0] {
+            let Some(index) = at else { break };
+            page.elements[index].score += score / divider;
+            at = page.elements[index].parent;
+        }
+    }
+    let finals: Vec<f64> = page
+        .elements
+        .iter()
+        .map(|element| {
+            if element.score <= 0.0 || element.excluded {
+                return 0.0;
+            }
+            (element.score + tag_bonus(&element.tag) + element.class_weight as f64)
+                * (1.0 - link_density(element))
+        })
+        .collect();
+    let (top, &top_score) = finals
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| *index != 0)
+        .max_by(|a, b| a.1.total_cmp(b.1))?;
+    if top_score <= 0.0 {
+        return None;
+    }
+    let mut region = vec![false; page.elements.len()];
+    region[top] = true;
+    let parent = page.elements[top].parent;
+    let threshold = (top_score * 0.2).max(10.0);
+    for (index, element) in page.elements.iter().enumerate() {
+        if index == top || element.parent != parent || parent.is_none() || element.excluded {
+            continue;
+        }
+        let density = link_density(element);
+        let paragraph_like = element.tag == "p"
+            && ((element.text_chars > 80 && density < 0.25)
+                || (element.text_chars > 0 && density == 0.0 && element.text_chars > 40));
+        if finals[index] >= threshold || paragraph_like {
+            region[index] = true;
+        }
+    }
+    for index in 1..page.elements.len() {
+        if let Some(parent) = page.elements[index].parent {
+            if region[parent] {
+                region[index] = true;
+            }
+        }
+    }
+    Some(region)
+}
+
+fn is_heading(tag: &str) -> bool {
+    matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+fn starts_with_label(lower: &str) -> bool {
+    LINK_LABELS.iter().any(|label| lower.starts_with(label))
+}
+
+/// Body paragraphs (indices into `page.blocks`) of the region, without furniture.
+fn body_blocks(page: &Page, region: &[bool], title: &str) -> Vec<usize> {
+    let mut body = Vec::new();
+    let mut after_label = false;
+    for (at, block) in page.blocks.iter().enumerate() {
+        let owner = &page.elements[block.owner];
+        if !region[block.owner] || owner.excluded || owner.caption {
+            continue;
+        }
+        if owner.tag == "h1" || block.text == title {
+            continue;
+        }
+        let lower = block.text.to_lowercase();
+        let density = block.link_chars as f64 / block.chars.max(1) as f64;
+        if starts_with_label(&lower) {
+            after_label = block.text.split_whitespace().count() <= 4;
+            continue;
+        }
+        if after_label && density > 0.5 {
+            continue;
+        }
+        after_label = false;
+        // "Penulis: Ani | Editor: Budi" lines belong to the byline, not the story.
+        if density > 0.5
+            || is_byline_line(&block.text)
+            || JUNK_LINES.contains(&lower.trim_end_matches(':'))
+        {
+            continue;
+        }
+        body.push(at);
+    }
+    body
 }
 
 pub(crate) fn extract(
@@ -17,43 +638,24 @@ pub(crate) fn extract(
     options: &ExtractOptions,
 ) -> Result<Article, ExtractError> {
     let document = Html::parse_document(text);
+    let mut page = walk(&document);
+    drop(document);
     let mut article = Article::new(path, Format::Html);
-    let ld = json_ld_article(&document);
-    let meta = |names: &[&str]| -> Option<String> {
-        names.iter().find_map(|name| {
-            let css = format!(
-                "meta[property=\"{name}\"], meta[name=\"{name}\"], meta[itemprop=\"{name}\"]"
-            );
-            document
-                .select(&selector(&css))
-                .find_map(|element| element.value().attr("content"))
-                .map(normalize_space)
-                .filter(|content| !content.is_empty())
-        })
-    };
-
-    // Title.
+    let ld = page.json_ld.iter().find_map(find_article).cloned();
     let ld_str = |key: &str| {
         ld.as_ref()
             .and_then(|ld| ld.get(key))
             .and_then(Value::as_str)
             .map(normalize_space)
+            .filter(|text| !text.is_empty())
     };
-    article.title = ld_str("headline")
-        .or_else(|| meta(&["og:title", "twitter:title", "title"]))
-        .or_else(|| first_text(&document, "h1"))
-        .or_else(|| first_text(&document, "title"))
-        .unwrap_or_default();
 
     // URL and source.
-    article.url = ld_str("url")
-        .or_else(|| {
-            document
-                .select(&selector("link[rel=canonical]"))
-                .find_map(|element| element.value().attr("href"))
-                .map(str::to_string)
-        })
-        .or_else(|| meta(&["og:url"]))
+    article.url = page
+        .canonical
+        .clone()
+        .or_else(|| page.meta(&["og:url"]))
+        .or_else(|| ld_str("url"))
         .filter(|url| url.starts_with("http"));
     article.source = ld
         .as_ref()
@@ -61,111 +663,404 @@ pub(crate) fn extract(
         .and_then(|publisher| publisher.get("name"))
         .and_then(Value::as_str)
         .map(normalize_space)
-        .or_else(|| meta(&["og:site_name"]))
+        .filter(|name| !name.is_empty())
+        .or_else(|| page.meta(&["og:site_name", "application-name"]))
         .or_else(|| article.url.as_deref().and_then(source_from_url));
 
-    // Date.
-    let date_text = ld_str("datePublished")
-        .or_else(|| {
-            meta(&[
-                "article:published_time",
-                "pubdate",
-                "publishdate",
-                "date",
-                "dc.date",
-                "datePublished",
-            ])
+    // Title: a heading on the page that the metadata title confirms, else the metadata title
+    // without its site suffix.
+    let meta_title = ld_str("headline")
+        .or_else(|| page.meta(&["og:title", "twitter:title", "title"]))
+        .or_else(|| page.title_tag.clone().filter(|title| !title.is_empty()));
+    let headings: Vec<(usize, &str)> = page
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, block)| {
+            let owner = &page.elements[block.owner];
+            is_heading(&owner.tag) && !owner.excluded && block.chars >= 10
         })
-        .or_else(|| {
-            document
-                .select(&selector("time[datetime]"))
-                .find_map(|element| element.value().attr("datetime"))
-                .map(str::to_string)
-        });
-    article.date = date_text.and_then(|text| parse_date(&text, options.default_offset));
-    if article.date.is_none() {
-        if let Some(url) = &article.url {
-            article.date = date_from_url(url, options.default_offset);
-            article.date_inferred = article.date.is_some();
-        }
-    }
+        .map(|(at, block)| (at, block.text.as_str()))
+        .collect();
+    let (title, title_block) = choose_title(meta_title.as_deref(), &headings);
+    article.title = title;
 
-    // Byline.
-    if let Some(author) = ld.as_ref().and_then(|ld| ld.get("author")) {
-        article.authors = names(author);
-    }
-    if article.authors.is_empty() {
-        if let Some(author) = meta(&["author", "article:author", "dc.creator"]) {
-            if !author.starts_with("http") {
-                article.authors = vec![author];
-            }
+    // Body and captions.
+    let region = article_region(&mut page);
+    let body = region
+        .as_ref()
+        .map(|region| body_blocks(&page, region, &article.title))
+        .unwrap_or_default();
+    let mut captions: Vec<String> = Vec::new();
+    for block in &page.blocks {
+        let owner = &page.elements[block.owner];
+        let in_region = region.as_ref().is_some_and(|region| region[block.owner]);
+        let credit_line = in_region && block.chars < 400 && {
+            let lower = block.text.to_lowercase();
+            lower.starts_with("foto:") || lower.starts_with("foto :")
+        };
+        if (owner.caption || credit_line)
+            && !owner.excluded
+            && block.text.split_whitespace().count() >= 2
+            && !captions.contains(&block.text)
+        {
+            captions.push(block.text.clone());
         }
     }
-
-    // Captions, then the body from the densest block of paragraphs.
-    let mut captions = Vec::new();
-    for element in document.select(&selector(
-        "figcaption, .caption, .wp-caption-text, [class*=caption]",
-    )) {
-        let caption = normalize_space(&element.text().collect::<String>());
-        if !caption.is_empty() && !captions.contains(&caption) {
-            captions.push(caption);
-        }
-    }
+    let mut paragraphs: Vec<&str> = body
+        .iter()
+        .map(|&at| page.blocks[at].text.as_str())
+        .filter(|text| !captions.iter().any(|caption| caption == text))
+        .collect();
+    paragraphs.dedup();
+    article.body = paragraphs.join("\n\n");
     article.captions = captions;
-    article.body = body_text(&document, &article.captions);
-    article.language = document
-        .select(&selector("html"))
-        .next()
-        .and_then(|html| html.value().attr("lang"))
-        .map(|lang| lang.split('-').next().unwrap_or(lang).to_ascii_lowercase());
-
     if article.body.split_whitespace().count() < 20 {
-        if let Some(description) = ld_str("articleBody") {
-            article.body = description;
+        if let Some(text) = ld_str("articleBody") {
+            if text.split_whitespace().count() > article.body.split_whitespace().count() {
+                article.body = text;
+            }
         }
     }
     if article.body.split_whitespace().count() < 5 {
         return Err(ExtractError::NoArticle);
     }
+
+    // Date: structured data, checked against the date shown beside the headline.
+    let anchor = title_block.or_else(|| body.first().copied()).unwrap_or(0);
+    let structured = ld_str("datePublished")
+        .or_else(|| ld_str("dateCreated"))
+        .into_iter()
+        .chain(page.meta(&[
+            "article:published_time",
+            "og:published_time",
+            "datepublished",
+            "pubdate",
+            "publishdate",
+            "publish-date",
+            "publish_date",
+            "sailthru.date",
+            "parsely-pub-date",
+            "dc.date.issued",
+            "dc.date",
+            "date",
+            "content_publisheddate",
+        ]))
+        .chain(page.time_attributes.first().cloned())
+        .find_map(|text| find_date(&text, options.default_offset));
+    let visible = visible_date(&page, anchor, title_block.is_some(), options.default_offset);
+    let chosen = match (structured, visible) {
+        (Some(structured), Some(visible))
+            if !structured.has_time
+                && visible.has_time
+                && structured.date.date_naive() == visible.date.date_naive() =>
+        {
+            Some(visible)
+        }
+        (Some(structured), _) => Some(rezone(structured, &page, options.default_offset)),
+        (None, visible) => visible,
+    };
+    if let Some(found) = chosen {
+        article.date = Some(found.date);
+        article.date_inferred = !found.has_zone;
+    } else if let Some(date) = article
+        .url
+        .as_deref()
+        .and_then(|url| date_from_url(url, options.default_offset))
+    {
+        article.date = Some(date);
+        article.date_inferred = true;
+    } else {
+        // "Jumat (30/12)" in the story, with the year from the URL ("/2022/") when it has one.
+        let year = article.url.as_deref().and_then(year_from_url);
+        article.date = mention_date(&article.body, year, options.default_offset);
+        article.date_inferred = article.date.is_some();
+    }
+
+    // Byline.
+    let (authors, editors) = byline(&page, ld.as_ref(), article.source.as_deref());
+    article.authors = authors;
+    article.editors = editors;
+
+    article.dateline = article
+        .body
+        .split("\n\n")
+        .next()
+        .and_then(|first| dateline::parse(first, article.source.as_deref()))
+        .map(|dateline| dateline.place);
+    article.language = page
+        .lang
+        .clone()
+        .or_else(|| page.meta(&["content-language", "language", "og:locale"]))
+        .map(|lang| {
+            lang.split(['-', '_'])
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        })
+        .filter(|lang| lang.len() == 2)
+        .or_else(|| guess_language(&article.body));
     if let Some(url) = &article.url {
         article.id = url.clone();
     }
     Ok(article)
 }
 
-fn first_text(document: &Html, css: &str) -> Option<String> {
-    document
-        .select(&selector(css))
-        .map(|element| normalize_space(&element.text().collect::<String>()))
-        .find(|text| !text.is_empty())
+/// The metadata title, unless a heading on the page shows it carries site decorations
+/// ("KapanLagi.com: Judul", "Judul - Kompas.com"); then the heading. Also returns the block
+/// index of the headline on the page, where the visible date is looked for.
+fn choose_title(meta: Option<&str>, headings: &[(usize, &str)]) -> (String, Option<usize>) {
+    let squeeze = |text: &str| -> String {
+        text.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let Some(meta) = meta else {
+        return headings
+            .first()
+            .map(|(at, heading)| (heading.to_string(), Some(*at)))
+            .unwrap_or_default();
+    };
+    let stripped = strip_site_suffix(meta);
+    let meta_key = squeeze(meta);
+    let stripped_key = squeeze(&stripped);
+    if let Some((at, _)) = headings
+        .iter()
+        .find(|(_, heading)| squeeze(heading) == meta_key)
+    {
+        return (meta.to_string(), Some(*at));
+    }
+    if let Some((at, _)) = headings
+        .iter()
+        .find(|(_, heading)| squeeze(heading) == stripped_key)
+    {
+        return (stripped, Some(*at));
+    }
+    let found = headings.iter().find(|(_, heading)| {
+        let key = squeeze(heading);
+        !key.is_empty()
+            && !stripped_key.is_empty()
+            && ((meta_key.contains(&key) && key.len() * 2 >= stripped_key.len())
+                || (key.contains(&stripped_key) && stripped_key.len() * 2 >= key.len()))
+    });
+    match found {
+        Some((at, heading)) => (heading.to_string(), Some(*at)),
+        None => (stripped, None),
+    }
+}
+
+/// "Judul Berita - Kompas.com" → "Judul Berita": drops trailing parts that name the site.
+fn strip_site_suffix(title: &str) -> String {
+    let mut title = title.trim().to_string();
+    for separator in [" | ", " - ", " – ", " — ", " :: ", " · "] {
+        if let Some((head, tail)) = title.rsplit_once(separator) {
+            if tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 2 {
+                title = head.trim().to_string();
+            }
+        }
+    }
+    title
+}
+
+/// Many sites write local time into metadata with a "Z". When the page shows the same clock
+/// time with a stated zone ("16:00 WIB"), that zone is the true one.
+fn rezone(structured: Found, page: &Page, default_offset: FixedOffset) -> Found {
+    if !structured.has_time || structured.date.offset().local_minus_utc() != 0 {
+        return structured;
+    }
+    let clock = structured.date.naive_local();
+    let shown = page
+        .blocks
+        .iter()
+        .filter(|block| block.chars <= 120 && block.text.bytes().any(|b| b.is_ascii_digit()))
+        .filter_map(|block| find_date(&block.text, default_offset))
+        .find(|found| {
+            found.has_time
+                && found.has_zone
+                && found.date.offset().local_minus_utc() != 0
+                && (found.date.naive_local() - clock).num_seconds().abs() < 60
+        });
+    match shown {
+        Some(shown) => match shown.date.offset().from_local_datetime(&clock).single() {
+            Some(date) => Found {
+                date,
+                has_time: true,
+                has_zone: true,
+            },
+            None => structured,
+        },
+        None => structured,
+    }
+}
+
+/// The date written beside the headline: the nearest short block after it that holds a full
+/// date (one with a time first), else the nearest one before it; without a headline, the
+/// nearest one above the story.
+fn visible_date(
+    page: &Page,
+    anchor: usize,
+    after_headline: bool,
+    default_offset: FixedOffset,
+) -> Option<Found> {
+    let candidate = |at: usize| -> Option<Found> {
+        let block = page.blocks.get(at)?;
+        if block.chars > 120 {
+            return None;
+        }
+        find_date(&block.text, default_offset)
+    };
+    // Dates sit under the headline, or above the story when the headline is not found.
+    let forward = anchor..page.blocks.len().min(anchor + 40);
+    let backward = (anchor.saturating_sub(40)..anchor).rev();
+    let order: Vec<usize> = if after_headline {
+        forward.chain(backward).collect()
+    } else {
+        backward.chain(forward).collect()
+    };
+    let mut fallback = None;
+    for at in order {
+        if let Some(found) = candidate(at) {
+            if found.has_time {
+                return Some(found);
+            }
+            fallback.get_or_insert(found);
+        }
+    }
+    fallback
+}
+
+fn year_from_url(url: &str) -> Option<i32> {
+    static YEAR: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"/((?:19|20)\d{2})(?:/|-|$)").expect("valid regex"));
+    YEAR.captures(url)?.get(1)?.as_str().parse().ok()
+}
+
+/// "Jumat (30/12)" in the text, with the year written or taken from `year`.
+pub(crate) fn mention_date(
+    text: &str,
+    year: Option<i32>,
+    default_offset: FixedOffset,
+) -> Option<DateTime<FixedOffset>> {
+    let (day, month, written) = day_month_mentions(text).into_iter().next()?;
+    let year = written.or(year)?;
+    let date = chrono::NaiveDate::from_ymd_opt(year, month, day)?.and_hms_opt(0, 0, 0)?;
+    let date = default_offset.from_local_datetime(&date).single()?;
+    super::date::trusted(date).filter(|date| date.year() == year)
+}
+
+/// Authors and editors: JSON-LD and meta tags first, then labelled names on the page.
+fn byline(page: &Page, ld: Option<&Value>, source: Option<&str>) -> (Vec<String>, Vec<String>) {
+    let is_person = |name: &str| {
+        let lower = name.to_lowercase();
+        !name.is_empty()
+            && name.split_whitespace().count() <= 6
+            && !lower.starts_with("http")
+            && !lower.contains(".com")
+            && !lower.contains("developer")
+            && !lower.contains("redaksi")
+            && source.is_none_or(|source| {
+                let squeeze = |text: &str| {
+                    text.to_lowercase()
+                        .chars()
+                        .filter(|c| c.is_alphanumeric())
+                        .collect::<String>()
+                };
+                let source = squeeze(source.split('.').next().unwrap_or(source));
+                squeeze(name) != source && !squeeze(name).starts_with(&source)
+            })
+    };
+    let mut authors: Vec<String> = ld
+        .and_then(|ld| ld.get("author"))
+        .map(names)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| is_person(name))
+        .collect();
+    if authors.is_empty() {
+        authors = page
+            .meta(&[
+                "author",
+                "article:author",
+                "dc.creator",
+                "byl",
+                "parsely-author",
+            ])
+            .map(|names| {
+                names
+                    .trim_start_matches("By ")
+                    .split([',', ';'])
+                    .map(normalize_space)
+                    .filter(|name| is_person(name))
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
+    let mut editors: Vec<String> = Vec::new();
+    let mut visible: Vec<String> = Vec::new();
+    for block in &page.blocks {
+        if block.chars > 160 {
+            continue;
+        }
+        let owner = &page.elements[block.owner];
+        let mut labelled = false;
+        for (editor, name) in byline_names(&block.text) {
+            labelled = true;
+            if !is_person(&name) {
+                continue;
+            }
+            let list = if editor { &mut editors } else { &mut visible };
+            if !list.contains(&name) {
+                list.push(name);
+            }
+        }
+        if !labelled
+            && owner.byline
+            && !owner.excluded
+            && block.text.split_whitespace().count() <= 5
+            && is_person(&block.text)
+            && !visible.contains(&block.text)
+        {
+            visible.push(block.text.clone());
+        }
+    }
+    // Some sites file the editor as the JSON-LD author; the byline on the page then names the
+    // writer. A visible name that extends an author's ("Andhika" / "Andhika Prasetyo") is the
+    // same person, not a correction.
+    let all_editors = !authors.is_empty() && authors.iter().all(|name| editors.contains(name));
+    let other_writer = visible
+        .iter()
+        .filter(|name| !editors.contains(name))
+        .find(|name| {
+            !authors.iter().any(|author| {
+                name.starts_with(author.as_str()) || author.starts_with(name.as_str())
+            })
+        });
+    if all_editors {
+        if let Some(writer) = other_writer {
+            authors = vec![writer.clone()];
+        }
+    }
+    if authors.is_empty() {
+        authors = visible
+            .into_iter()
+            .filter(|name| !editors.contains(name))
+            .collect();
+    }
+    (authors, editors)
 }
 
 /// The JSON-LD object of type NewsArticle/Article (also inside `@graph` or arrays).
-fn json_ld_article(document: &Html) -> Option<Value> {
-    for script in document.select(&selector("script[type=\"application/ld+json\"]")) {
-        let raw = script.text().collect::<String>();
-        let Ok(value) = serde_json::from_str::<Value>(raw.trim()) else {
-            continue;
-        };
-        if let Some(found) = find_article(&value) {
-            return Some(found.clone());
-        }
-    }
-    None
-}
-
 fn find_article(value: &Value) -> Option<&Value> {
     match value {
         Value::Array(items) => items.iter().find_map(find_article),
         Value::Object(object) => {
             let is_article = match object.get("@type") {
-                Some(Value::String(kind)) => {
-                    kind.ends_with("Article") || kind == "ReportageNewsArticle"
-                }
-                Some(Value::Array(kinds)) => kinds
-                    .iter()
-                    .any(|kind| kind.as_str().is_some_and(|kind| kind.ends_with("Article"))),
+                Some(Value::String(kind)) => kind.ends_with("Article") || kind == "BlogPosting",
+                Some(Value::Array(kinds)) => kinds.iter().any(|kind| {
+                    kind.as_str()
+                        .is_some_and(|kind| kind.ends_with("Article") || kind == "BlogPosting")
+                }),
                 _ => false,
             };
             if is_article {
@@ -179,7 +1074,7 @@ fn find_article(value: &Value) -> Option<&Value> {
 
 fn names(value: &Value) -> Vec<String> {
     match value {
-        Value::String(name) => vec![normalize_space(name)],
+        Value::String(name) => name.split([',', ';']).map(normalize_space).collect(),
         Value::Array(items) => items.iter().flat_map(names).collect(),
         Value::Object(object) => object
             .get("name")
@@ -191,48 +1086,4 @@ fn names(value: &Value) -> Vec<String> {
     .into_iter()
     .filter(|name| !name.is_empty())
     .collect()
-}
-
-const BOILERPLATE: &[&str] = &[
-    "baca juga",
-    "simak juga",
-    "lihat juga",
-    "baca selengkapnya",
-    "artikel terkait",
-];
-
-/// Paragraph text of the element holding the most paragraph words, without captions and link lists.
-fn body_text(document: &Html, captions: &[String]) -> String {
-    let paragraph = selector("p");
-    let mut best: Option<(usize, ElementRef)> = None;
-    let container = selector("article, [itemprop=articleBody], div, section, main");
-    for element in document.select(&container) {
-        let words: usize = element
-            .children()
-            .filter_map(ElementRef::wrap)
-            .filter(|child| child.value().name() == "p")
-            .map(|child| {
-                child
-                    .text()
-                    .map(|t| t.split_whitespace().count())
-                    .sum::<usize>()
-            })
-            .sum();
-        if best.map(|(count, _)| words > count).unwrap_or(words > 0) {
-            best = Some((words, element));
-        }
-    }
-    let Some((_, root)) = best else {
-        return String::new();
-    };
-    root.select(&paragraph)
-        .map(|p| normalize_space(&p.text().collect::<String>()))
-        .filter(|text| {
-            let lower = text.to_lowercase();
-            !text.is_empty()
-                && !captions.contains(text)
-                && !BOILERPLATE.iter().any(|marker| lower.starts_with(marker))
-        })
-        .collect::<Vec<_>>()
-        .join("\n\n")
 }

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::date::parse_date;
-use super::{normalize_space, source_from_url, ExtractError, ExtractOptions};
+use super::{guess_language, normalize_space, source_from_url, ExtractError, ExtractOptions};
 use crate::article::{Article, Format};
 
 const TITLE: &[&str] = &["title", "judul", "headline"];
@@ -135,6 +135,16 @@ fn record(
     article.authors = field(object, AUTHOR).map(strings).unwrap_or_default();
     article.editors = field(object, EDITOR).map(strings).unwrap_or_default();
     article.captions = field(object, CAPTIONS).map(strings).unwrap_or_default();
+    article.dateline = article
+        .body
+        .split("\n\n")
+        .next()
+        .and_then(|first| super::dateline::parse(first, article.source.as_deref()))
+        .map(|dateline| dateline.place);
+    article.language = text(&["language", "lang", "bahasa"])
+        .map(|lang| lang.trim().to_ascii_lowercase())
+        .filter(|lang| lang.len() == 2)
+        .or_else(|| guess_language(&article.body));
     if let Some(url) = &article.url {
         article.id = url.clone();
     }

@@ -10,12 +10,15 @@
 //! ```
 
 pub mod date;
+mod dateline;
 mod decode;
 mod html;
 mod json;
 mod text;
 
 use chrono::FixedOffset;
+use once_cell::sync::Lazy;
+use regex::Regex;
 
 use crate::article::Article;
 
@@ -134,4 +137,57 @@ pub(crate) fn source_from_url(url: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// "id" or "en" from common function words, when the text says enough to tell.
+pub(crate) fn guess_language(text: &str) -> Option<String> {
+    const INDONESIAN: &[&str] = &[
+        "yang", "dan", "di", "itu", "dengan", "untuk", "dari", "ini", "tidak", "dalam", "akan",
+        "pada", "juga", "ke", "karena", "tersebut",
+    ];
+    const ENGLISH: &[&str] = &[
+        "the", "and", "of", "to", "in", "is", "that", "for", "with", "was", "on", "are",
+    ];
+    let mut indonesian = 0usize;
+    let mut english = 0usize;
+    for word in text.split_whitespace().take(2000) {
+        let word = word
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        if INDONESIAN.contains(&word.as_str()) {
+            indonesian += 1;
+        } else if ENGLISH.contains(&word.as_str()) {
+            english += 1;
+        }
+    }
+    if indonesian + english < 3 {
+        return None;
+    }
+    Some(if indonesian >= english { "id" } else { "en" }.to_string())
+}
+
+/// "Penulis: Ani", "Editor : Budi Santoso", "Oleh Citra": labelled names in short lines.
+pub(crate) static BYLINE_LABEL: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\b(penulis|reporter|wartawan|pewarta|oleh|editor|penyunting|redaktur)\b\s*:?\s*(\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,4})")
+        .expect("valid regex")
+});
+
+/// The names a byline line gives, each marked true when the label says editor.
+pub(crate) fn byline_names(line: &str) -> Vec<(bool, String)> {
+    BYLINE_LABEL
+        .captures_iter(line)
+        .map(|caps| {
+            let label = caps[1].to_lowercase();
+            let editor = matches!(label.as_str(), "editor" | "penyunting" | "redaktur");
+            (editor, normalize_space(&caps[2]))
+        })
+        .collect()
+}
+
+/// A short line that starts with a byline label: "Penulis: Ani | Editor: Budi".
+pub(crate) fn is_byline_line(line: &str) -> bool {
+    line.split_whitespace().count() <= 12
+        && BYLINE_LABEL
+            .find(line)
+            .is_some_and(|found| found.start() == 0)
 }

@@ -4,15 +4,12 @@ use chrono::{FixedOffset, TimeZone};
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-use super::date::{day_month_mentions, parse_date};
-use super::{normalize_space, ExtractError, ExtractOptions};
+use super::date::{day_month_mentions, find_date, parse_date};
+use super::{
+    byline_names, dateline, guess_language, is_byline_line, normalize_space, ExtractError,
+    ExtractOptions,
+};
 use crate::article::{Article, Format};
-
-/// "Berita Baru, Washington – ", "JAKARTA, KOMPAS.com - ", "Jakarta (ANTARA) - ", "BANDUNG -- ".
-static DATELINE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"^(?P<lead>[\p{Lu}][\p{L}.]*(?:[ .][\p{L}.]+){0,3})(?:\s*,\s*(?P<second>[\p{L}][\p{L}.]*(?: [\p{L}.]+){0,2}))?(?:\s*\((?P<paren>[^)]{1,40})\))?\s*(?:[–—]|--?)\s+")
-        .expect("valid regex")
-});
 
 static CAPTION_CREDIT: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"(?i)\b(foto|photo|ilustrasi|dok\.?)\s*:").expect("valid regex"));
@@ -47,7 +44,9 @@ pub(crate) fn extract(
 
     // The body starts at the first line with a dateline; failing that, at the first long line.
     let dateline_at = lines.iter().position(|line| {
-        !is_caption(line) && line.split_whitespace().count() > 8 && DATELINE.is_match(line)
+        !is_caption(line)
+            && line.split_whitespace().count() > 8
+            && dateline::parse(line, None).is_some()
     });
     let body_start = dateline_at.or_else(|| {
         lines
@@ -65,8 +64,27 @@ pub(crate) fn extract(
     };
 
     // The headline is the nearest short line above the body that is not a caption.
+    // A line that is only a date ("Sabtu, 12 Agustus 2023 19:30 WITA") is the publication date.
+    let date_line = |line: &str| {
+        line.split_whitespace().count() <= 8
+            && find_date(line, options.default_offset).is_some_and(|found| found.has_time)
+    };
+    let stated = lines[..body_start]
+        .iter()
+        .filter(|line| !is_caption(line))
+        .find_map(|line| {
+            if date_line(line) {
+                find_date(line, options.default_offset)
+            } else {
+                None
+            }
+        });
     let title_at = lines[..body_start].iter().rposition(|line| {
-        !is_caption(line) && line.split_whitespace().count() >= 2 && !line.ends_with('.')
+        !is_caption(line)
+            && line.split_whitespace().count() >= 2
+            && !line.ends_with('.')
+            && !date_line(line)
+            && !is_byline_line(line)
     });
     if let Some(title_at) = title_at {
         article.title = lines[title_at].clone();
@@ -85,29 +103,30 @@ pub(crate) fn extract(
             if !captions.contains(line) {
                 captions.push(line.clone());
             }
+        } else if is_byline_line(line) {
+            for (editor, name) in byline_names(line) {
+                let list = if editor {
+                    &mut article.editors
+                } else {
+                    &mut article.authors
+                };
+                if !list.contains(&name) {
+                    list.push(name);
+                }
+            }
         } else if at >= body_start {
             paragraphs.push(line.clone());
         }
     }
-    if let Some(first) = paragraphs.first_mut() {
-        if let Some(caps) = DATELINE.captures(first) {
-            let lead = caps.name("lead").map(|m| m.as_str().trim());
-            let second = caps.name("second").map(|m| m.as_str().trim());
-            let place = match (lead, second) {
-                // "Berita Baru, Washington": outlet then place. "JAKARTA, KOMPAS.com": place then outlet.
-                (Some(lead), Some(second)) if looks_like_outlet(second) => {
-                    if article.source.is_none() {
-                        article.source = Some(second.to_string());
-                    }
-                    Some(lead)
-                }
-                (Some(_), Some(second)) => Some(second),
-                (Some(lead), None) => Some(lead),
-                _ => None,
-            };
-            article.dateline = place.map(title_case);
-            let end = caps.get(0).map(|m| m.end()).unwrap_or(0);
-            *first = first[end..].to_string();
+    // The dateline stays in the body (it is part of what the outlet published); the place and
+    // an outlet named in it are recorded.
+    if let Some(found) = paragraphs
+        .first()
+        .and_then(|first| dateline::parse(first, article.source.as_deref()))
+    {
+        article.dateline = Some(found.place);
+        if article.source.is_none() {
+            article.source = found.outlet;
         }
     }
     article.body = paragraphs.join("\n\n");
@@ -116,7 +135,14 @@ pub(crate) fn extract(
         return Err(ExtractError::NoArticle);
     }
 
-    // A full date anywhere, else "Jumat (30/12)" with the year from any full date on the page.
+    // A date line under the headline; else "Jumat (30/12)" with the year from any full date on
+    // the page, else any full date.
+    if let Some(found) = stated {
+        article.date = Some(found.date);
+        article.date_inferred = !found.has_zone;
+        article.language = guess_language(&article.body);
+        return Ok(article);
+    }
     let full = parse_date(&lines.join("\n"), options.default_offset);
     let mention = day_month_mentions(&article.body).into_iter().next();
     article.date = match (mention, full) {
@@ -130,6 +156,7 @@ pub(crate) fn extract(
         (_, full) => full,
     };
     article.date_inferred = article.date.is_some();
+    article.language = guess_language(&article.body);
     Ok(article)
 }
 
@@ -146,40 +173,20 @@ fn local_midnight(
     super::date::trusted(date)
 }
 
-fn looks_like_outlet(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    lower.contains(".com") || lower.contains(".co") || lower.contains(".id") || lower == "antara"
-}
-
-/// "JAKARTA" → "Jakarta"; "Washington" stays.
-fn title_case(text: &str) -> String {
-    text.split(' ')
-        .map(|word| {
-            let mut chars = word.chars();
-            match chars.next() {
-                Some(first) => first
-                    .to_uppercase()
-                    .chain(chars.flat_map(char::to_lowercase))
-                    .collect(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn dateline_outlet_then_place() {
-        let text = "Situs.co Dapatkan aplikasi\n\nMenu\n\nJudul Yang Cukup Panjang\n\nBerita Baru, Washington – Di saat hubungan kedua negara semakin dekat, pejabat itu berkata banyak hal pada Jumat (30/12).\n\nParagraf kedua.";
+        let text = "Beritabaru.co Dapatkan aplikasi\n\nMenu\n\nJudul Yang Cukup Panjang\n\nBerita Baru, Washington – Di saat hubungan kedua negara semakin dekat, pejabat itu berkata banyak hal pada Jumat (30/12).\n\nParagraf kedua.";
         let article = extract(text, "a.txt", &ExtractOptions::default()).unwrap();
         assert_eq!(article.title, "Judul Yang Cukup Panjang");
         assert_eq!(article.dateline.as_deref(), Some("Washington"));
-        assert!(article.body.starts_with("Di saat"));
-        assert_eq!(article.source.as_deref(), Some("Situs.co"));
+        assert!(article
+            .body
+            .starts_with("Berita Baru, Washington – Di saat"));
+        assert_eq!(article.source.as_deref(), Some("Beritabaru.co"));
     }
 
     #[test]
