@@ -442,6 +442,12 @@ fn several_corpus_folders_are_kept_apart() {
     assert_eq!(count(&one, "files_removed"), 0);
     assert_eq!(documents(&sandbox), 6);
 
+    // A folder inside another one given is not walked twice.
+    let nested = ingest_json(&sandbox, &[&kompas, &kompas.join("2024"), &kompas], &[]);
+    assert_eq!(count(&nested, "files_seen"), 3);
+    assert_eq!(count(&nested, "files_unchanged"), 3);
+    assert_eq!(documents(&sandbox), 6);
+
     std::fs::remove_file(tempo.join("2024/1.txt")).expect("remove");
     let both = ingest_json(&sandbox, &[&kompas, &tempo], &[]);
     assert_eq!(count(&both, "files_removed"), 1);

@@ -164,6 +164,13 @@ pub fn ingest(
                 .to_string(),
         });
     }
+    // A folder given twice, or inside another one given, would be walked twice.
+    let keys: Vec<String> = corpora.iter().map(|corpus| corpus.key.clone()).collect();
+    let mut kept = HashSet::new();
+    corpora.retain(|corpus| {
+        let inside_another = corpora_hold(&keys, &corpus.key);
+        !inside_another && kept.insert(corpus.key.clone())
+    });
     let _lock = lock::acquire(index_path, options.wait)?;
     let timezone = options.extract.default_offset.to_string();
 
@@ -285,10 +292,17 @@ struct Corpus {
 
 impl Corpus {
     fn holds(&self, key: &str) -> bool {
-        key.len() > self.key.len()
-            && key.starts_with(&self.key)
-            && key.as_bytes()[self.key.len()] == b'/'
+        corpora_hold(std::slice::from_ref(&self.key), key)
     }
+}
+
+/// True when `key` lies strictly inside one of the folders `roots`.
+fn corpora_hold(roots: &[String], key: &str) -> bool {
+    roots.iter().any(|root| {
+        key.len() > root.len()
+            && key.starts_with(root.as_str())
+            && key.as_bytes()[root.len()] == b'/'
+    })
 }
 
 /// Where this run writes, and whether that is a rebuild.
@@ -393,8 +407,10 @@ struct WalkReport {
 struct Job {
     key: String,
     file: CorpusFile,
-    /// Its stamp as recorded, when the index holds it.
+    /// Its stamp as recorded, when the manifest has one.
     previous: Option<FileStamp>,
+    /// True when the index may hold documents or a note of this file.
+    recorded: bool,
 }
 
 /// What a worker made of a job.
@@ -451,6 +467,7 @@ fn walk_corpora(
                 let job = Job {
                     key,
                     file,
+                    recorded: previous.is_some(),
                     previous,
                 };
                 if jobs.send(job).is_err() {
@@ -692,7 +709,7 @@ impl Applier {
                 stamp,
                 documents,
             } => {
-                self.forget(&job.key, summary)?;
+                self.forget(&job.key, job.recorded, summary)?;
                 let mut lost_to = BTreeSet::new();
                 for (url, document) in documents {
                     if let Some(url) = url {
@@ -751,7 +768,7 @@ impl Applier {
                 self.pending += 1;
             }
             Outcome::Failed { job, stamp, reason } => {
-                self.forget(&job.key, summary)?;
+                self.forget(&job.key, job.recorded, summary)?;
                 self.payload.notes.insert(
                     job.key.clone(),
                     Note {
@@ -767,8 +784,8 @@ impl Applier {
                 self.report_skip(&job.file.path, reason, summary, on_progress);
             }
             Outcome::Vanished { job } => {
-                if job.previous.is_some() {
-                    self.forget(&job.key, summary)?;
+                if job.recorded {
+                    self.forget(&job.key, job.recorded, summary)?;
                     summary.files_removed += 1;
                     self.pending += 1;
                 }
@@ -793,8 +810,13 @@ impl Applier {
     }
 
     /// Deletes every document of `key` and its note; files it shadowed get read again later.
-    fn forget(&mut self, key: &str, summary: &mut IngestSummary) -> Result<()> {
+    /// A file the index has no record of has nothing to delete, which saves a first build
+    /// one lookup per file.
+    fn forget(&mut self, key: &str, recorded: bool, summary: &mut IngestSummary) -> Result<()> {
         self.handled.insert(key.to_string());
+        if !recorded {
+            return Ok(());
+        }
         if let Some(shadowed) = self.shadowing.remove(key) {
             self.to_resurrect.extend(shadowed);
         }
@@ -900,17 +922,14 @@ impl Applier {
                 !entry.seen.load(Ordering::Relaxed)
                     && !self.handled.contains(key.as_str())
                     && corpora.iter().any(|corpus| corpus.holds(key))
-                    && !unreadable.iter().any(|folder| {
-                        key.as_str() == folder
-                            || (key.starts_with(folder.as_str())
-                                && key.as_bytes().get(folder.len()) == Some(&b'/'))
-                    })
+                    && !unreadable.iter().any(|folder| key.as_str() == folder)
+                    && !corpora_hold(unreadable, key)
             })
             .map(|(key, _)| key)
             .collect();
         gone.sort();
         for key in gone {
-            self.forget(key, summary)?;
+            self.forget(key, true, summary)?;
             summary.files_removed += 1;
             self.pending += 1;
         }
@@ -952,6 +971,7 @@ impl Applier {
                     modified,
                 },
                 previous,
+                recorded: true,
             };
             let outcome = process(job, &self.news, &self.extract);
             // Coming back is not a change of the file itself: only its articles count.
