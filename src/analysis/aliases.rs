@@ -92,6 +92,9 @@ impl Aliases {
 /// Before normalisation: replaces a listed acronym by its canonical form (which may hold
 /// spaces; the stemming step splits it into words).
 pub fn expand_acronym(token: &mut Token) -> bool {
+    if !token.text.starts_with(|c: char| c.is_uppercase()) {
+        return true;
+    }
     if let Some(canonical) = ALIASES.0.acronym(&token.text) {
         token.text.clear();
         token.text.push_str(canonical);

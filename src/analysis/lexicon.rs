@@ -5,15 +5,27 @@
 //! prefer the analysis the dictionary itself licenses ("mengatakan" is `kata` + me-kan) over a
 //! merely possible one, and to keep words the dictionary lists as roots from being overstemmed.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use once_cell::sync::Lazy;
+
+use super::lists::{FastMap, FastSet};
 
 const DIC: &str = include_str!("../../data/lexicon/id_ID.dic");
 const AFF: &str = include_str!("../../data/lexicon/id_ID.aff");
 
 /// Flag on affixes that only occur as half of a prefix + suffix pair (hunspell `CIRCUMFIX`).
 const CIRCUMFIX: &str = "A1";
+/// Roots whose forms are kept per thread before that cache starts over.
+const FORMS_CACHE_LIMIT: usize = 20_000;
+
+thread_local! {
+    static FORMS: RefCell<HashMap<String, HashSet<String>>> = RefCell::new(HashMap::new());
+}
+
+/// Flag on roots that are not words by themselves (hunspell `NEEDAFFIX`).
+const NEEDAFFIX: &str = "A2";
 
 /// The lexicon, parsed on first use, with the closed compounds as extra roots.
 pub static LEXICON: Lazy<Lexicon> = Lazy::new(|| {
@@ -22,9 +34,9 @@ pub static LEXICON: Lazy<Lexicon> = Lazy::new(|| {
 
 /// Roots (lowercased) with their affix flags, and the affix rules.
 pub struct Lexicon {
-    roots: HashMap<String, Vec<Flag>>,
+    roots: FastMap<String, Vec<Flag>>,
     /// Extra roots that are not in the dictionary (closed compounds from the compound list).
-    extra: HashSet<String>,
+    extra: FastSet<String>,
     prefixes: HashMap<Flag, Vec<Affix>>,
     suffixes: HashMap<Flag, Vec<Affix>>,
 }
@@ -118,7 +130,7 @@ fn parse_flags(text: &str) -> Vec<Flag> {
 
 impl Lexicon {
     fn parse(dic: &str, aff: &str) -> Lexicon {
-        let mut roots: HashMap<String, Vec<Flag>> = HashMap::with_capacity(32_000);
+        let mut roots: FastMap<String, Vec<Flag>> = FastMap::default();
         // The first line is the entry count.
         for line in dic.lines().skip(1) {
             let line = line.trim();
@@ -160,7 +172,7 @@ impl Lexicon {
         }
         Lexicon {
             roots,
-            extra: HashSet::new(),
+            extra: FastSet::default(),
             prefixes,
             suffixes,
         }
@@ -184,6 +196,14 @@ impl Lexicon {
         self.roots.get(root).map_or(0, Vec::len)
     }
 
+    /// Whether `word` is a root with affix flags of its own, and not one marked as never
+    /// standing alone (hunspell `NEEDAFFIX`, e.g. "mengerti", listed so that its forms exist).
+    pub fn takes_affixes(&self, word: &str) -> bool {
+        self.roots.get(word).is_some_and(|flags| {
+            !flags.is_empty() && !flags.iter().any(|flag| flag == NEEDAFFIX.as_bytes())
+        })
+    }
+
     /// Number of roots in the dictionary.
     pub fn len(&self) -> usize {
         self.roots.len()
@@ -205,7 +225,17 @@ impl Lexicon {
         if flags.is_empty() {
             return false;
         }
-        self.forms(root, flags).iter().any(|form| form == word)
+        // Words sharing a root ask about it again and again (dikatakan, mengatakan, perkataan).
+        FORMS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.len() >= FORMS_CACHE_LIMIT {
+                cache.clear();
+            }
+            cache
+                .entry(root.to_string())
+                .or_insert_with(|| self.forms(root, flags).into_iter().collect())
+                .contains(word)
+        })
     }
 
     /// The affixed forms of `root` (suffixes up to two deep, then one prefix).

@@ -19,8 +19,8 @@ const POSSESSIVES: [&str; 3] = ["nya", "ku", "mu"];
 const DERIVATIONAL: [&str; 3] = ["kan", "an", "i"];
 /// Clitics written after a hyphen ("kuasa-Mu", "allah-lah").
 const HYPHEN_CLITICS: [&str; 6] = ["nya", "ku", "mu", "lah", "kah", "pun"];
-/// At most this many prefixes are stripped (me-per-, di-ber-, ke-ber-).
-const MAX_PREFIXES: usize = 3;
+/// At most this many prefixes are stripped (me-per-, di-ber-, ke-se-per-se-).
+const MAX_PREFIXES: usize = 4;
 /// Roots this short are too ambiguous to find by stripping (e.g. "ta", "ku").
 const MIN_ROOT_CHARS: usize = 3;
 /// A root the dictionary's flags do not vouch for, read from a word with only ke- or -an,
@@ -116,6 +116,7 @@ fn stem_plain(lexicon: &Lexicon, word: &str) -> String {
                 root: text.clone(),
                 core: owner,
                 suffixed: !cores.contains(text),
+                depth: 0,
                 preferred: false,
             });
         }
@@ -132,6 +133,11 @@ fn stem_plain(lexicon: &Lexicon, word: &str) -> String {
     if let Some(preferred) = found.iter().find(|found| found.preferred) {
         return preferred.root.clone();
     }
+    // A listed root that takes affixes of its own is a word, not a derivation: perangkap is
+    // not per + rangkap, kerangka not ke + rangka.
+    if lexicon.takes_affixes(word) {
+        return word.to_string();
+    }
     // An analysis the dictionary's own affix rules produce; if several, the most productive
     // root (kalah over alah, ragam over agam).
     let licensed = found.iter().filter(|found| {
@@ -140,8 +146,15 @@ fn stem_plain(lexicon: &Lexicon, word: &str) -> String {
     if let Some(best) = most_productive(lexicon, licensed) {
         return best.root.clone();
     }
-    // A listed word, or a listed word plus clitics, stays whole.
+    // A listed word without affix flags of its own that is a productive root plus suffixes
+    // is an entry for a derived form: belikan is beli, besaran is besar, idealisme is ideal.
     if let Some(text) = cores.iter().find(|text| lexicon.contains(text)) {
+        if lexicon.flag_count(text) == 0 {
+            if let Some(root) = suffixed_root(lexicon, text) {
+                return root;
+            }
+        }
+        // Otherwise a listed word, or a listed word plus clitics, stays whole.
         return text.clone();
     }
     found.retain(|found| {
@@ -152,14 +165,39 @@ fn stem_plain(lexicon: &Lexicon, word: &str) -> String {
     });
     // be-lah, be-an, me-i, di-i, pe-i, ter-i: ECS takes the prefix off first, so a root
     // ending in the suffix's letters wins (terabai is abai, not raba).
-    if has_precedence(word) {
-        let prefix_only = found.iter().filter(|found| !found.suffixed);
-        if let Some(best) = most_productive(lexicon, prefix_only) {
-            return best.root.clone();
-        }
+    if has_precedence(word) && found.iter().any(|found| !found.suffixed) {
+        found.retain(|found| !found.suffixed);
     }
-    most_productive(lexicon, found.iter())
-        .map_or_else(|| unknown_word(lexicon, word), |best| best.root.clone())
+    // Fewest prefixes first (kesepersepuluhnya is sepuluh, not puluh), then the most
+    // productive root (keterpurukan is puruk, not puru).
+    let shallowest = found.iter().map(|found| found.depth).min().unwrap_or(0);
+    most_productive(
+        lexicon,
+        found.iter().filter(|found| found.depth == shallowest),
+    )
+    .map_or_else(|| unknown_word(lexicon, word), |best| best.root.clone())
+}
+
+/// The productive root (one with affix flags) that `word` is with only suffixes added.
+fn suffixed_root(lexicon: &Lexicon, word: &str) -> Option<String> {
+    let productive = |root: &str| {
+        root.chars().count() >= MIN_UNLICENSED_ROOT_CHARS && lexicon.flag_count(root) > 0
+    };
+    let (cores, derived) = suffix_bases(word);
+    // Clitics come off short roots too (apatah → apa); derivational suffixes need a longer one.
+    let from_clitics = cores
+        .iter()
+        .skip(1)
+        .find(|root| lexicon.flag_count(root) > 0);
+    let from_suffixes = from_clitics.or_else(|| derived.iter().find(|root| productive(root)));
+    if let Some(root) = from_suffixes {
+        return Some(root.clone());
+    }
+    LOAN_SUFFIXES
+        .iter()
+        .filter_map(|suffix| word.strip_suffix(suffix))
+        .find(|root| productive(root))
+        .map(str::to_string)
 }
 
 fn has_precedence(word: &str) -> bool {
@@ -178,6 +216,8 @@ struct Found<'a> {
     core: &'a str,
     /// Found after taking off a derivational suffix.
     suffixed: bool,
+    /// Prefixes taken off.
+    depth: usize,
     /// Found by a rule that outranks the dictionary's flags (belajar → ajar, mengebom → bom).
     preferred: bool,
 }
@@ -271,6 +311,7 @@ fn strip_prefixes<'a>(
                         root: candidate.clone(),
                         core,
                         suffixed,
+                        depth: depth + 1,
                         preferred,
                     });
                 }

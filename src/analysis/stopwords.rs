@@ -3,16 +3,14 @@
 //! A removed word leaves its position unused, so "kerja sama dengan militer" still lines up as a
 //! phrase; the exact analyzer keeps every word for queries made only of stopwords.
 
-use std::collections::HashSet;
-
 use once_cell::sync::Lazy;
 use tantivy::tokenizer::Token;
 
-use super::lists;
+use super::lists::{self, FastSet};
 
 const LIST: &str = include_str!("../../data/stopwords.txt");
 
-static STOPWORDS: Lazy<HashSet<&'static str>> = Lazy::new(|| lists::lines(LIST).collect());
+static STOPWORDS: Lazy<FastSet<&'static str>> = Lazy::new(|| lists::lines(LIST).collect());
 
 /// Whether `word` (normalised) is a stopword.
 pub fn is_stopword(word: &str) -> bool {

@@ -5,7 +5,7 @@
 //! Results are cached per thread: a news archive repeats the same few hundred thousand words.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
@@ -13,13 +13,14 @@ use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 use super::aliases::ALIASES;
 use super::compounds::COMPOUNDS;
 use super::lexicon::LEXICON;
+use super::lists::FastMap;
 use super::stemmer;
 
 /// Cached words per thread before the cache starts over.
 const CACHE_LIMIT: usize = 200_000;
 
 thread_local! {
-    static CACHE: RefCell<HashMap<String, Rc<[String]>>> = RefCell::new(HashMap::new());
+    static CACHE: RefCell<FastMap<String, Rc<[String]>>> = RefCell::new(FastMap::default());
 }
 
 /// The index terms of a normalised word (cached).
