@@ -341,12 +341,12 @@ fn prefix_options(lexicon: &Lexicon, word: &str, depth: usize) -> Vec<(String, b
     if matches!(word, "belajar" | "pelajar") {
         return vec![("ajar".to_string(), true)];
     }
-    // menge-/penge- before a one-syllable loanword (mengebom, pengecek), unless the k- reading
-    // is a word (mengenal is kenal, not nal).
+    // menge-/penge- before a one-syllable loanword (mengebom, pengecek), unless only the k-
+    // reading is vouched for (mengenal is kenal, not nal).
     if (word.starts_with("menge") || word.starts_with("penge"))
         && syllables(&word[5..]) == 1
         && lexicon.contains(&word[5..])
-        && !lexicon.contains(&with("k", 4))
+        && (lexicon.derives(&word[5..], word) || !lexicon.contains(&with("k", 4)))
     {
         return vec![(rest(5), true)];
     }
