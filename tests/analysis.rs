@@ -185,3 +185,61 @@ fn analyze_command_prints_terms() {
         "kerja\nsama\nmiliter\n"
     );
 }
+
+fn analyze_with_env(
+    sandbox: &common::Sandbox,
+    variable: &str,
+    value: &std::path::Path,
+    text: &str,
+) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_newsidx"))
+        .args(["analyze", text])
+        .current_dir(sandbox.dir.path())
+        .env(variable, value)
+        .output()
+        .expect("run newsidx")
+}
+
+#[test]
+fn user_compound_and_alias_files_extend_the_shipped_lists() {
+    let sandbox = common::Sandbox::new();
+    let compounds = sandbox.dir.path().join("majemuk.txt");
+    std::fs::write(
+        &compounds,
+        "# tambahan\nsalingpengertian saling pengertian\n",
+    )
+    .expect("write");
+    let output = analyze_with_env(
+        &sandbox,
+        "NEWSIDX_COMPOUNDS",
+        &compounds,
+        "Salingpengertian kerjasama",
+    );
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "saling\nerti\nkerja\nsama\n"
+    );
+
+    let aliases = sandbox.dir.path().join("alias.txt");
+    std::fs::write(&aliases, "bandung | bdg | BDG\n").expect("write");
+    let output = analyze_with_env(&sandbox, "NEWSIDX_ALIASES", &aliases, "Bdg dan China");
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "bandung\ntiongkok\n"
+    );
+}
+
+#[test]
+fn unreadable_user_list_is_an_error_naming_the_file() {
+    let sandbox = common::Sandbox::new();
+    let missing = sandbox.dir.path().join("tidak-ada.txt");
+    let output = analyze_with_env(&sandbox, "NEWSIDX_ALIASES", &missing, "kata");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("tidak-ada.txt") && stderr.contains("NEWSIDX_ALIASES"),
+        "{stderr}"
+    );
+}

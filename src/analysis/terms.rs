@@ -67,7 +67,10 @@ fn compute(word: &str, aliases: bool, out: &mut Vec<String>) {
         }
     }
     if let Some(parts) = COMPOUNDS.0.split(&stem) {
-        out.extend(parts.iter().cloned());
+        // Parts are analysed as if written apart ("saling pengertian" → saling, erti).
+        for part in parts.iter().filter(|part| **part != stem) {
+            compute(part, aliases, out);
+        }
     } else if stem.contains('-') && !LEXICON.contains(&stem) {
         // Covid-19, pasca-pemilu: the parts, so "pasca pemilu" finds it too.
         for part in stem.split('-').filter(|part| !part.is_empty()) {
