@@ -1087,3 +1087,76 @@ fn names(value: &Value) -> Vec<String> {
     .filter(|name| !name.is_empty())
     .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_suffixes_are_stripped() {
+        assert_eq!(
+            strip_site_suffix("Harga Cabai Naik | Republika Online"),
+            "Harga Cabai Naik"
+        );
+        assert_eq!(
+            strip_site_suffix("Polisi Tangkap Pencuri Motor - Kompas.com Regional"),
+            "Polisi Tangkap Pencuri Motor"
+        );
+        // A dash inside the headline with a long tail is part of the headline.
+        assert_eq!(
+            strip_site_suffix("Jakarta - Bandung Ditempuh Dua Jam Lewat Tol Baru Hari Ini"),
+            "Jakarta - Bandung Ditempuh Dua Jam Lewat Tol Baru Hari Ini"
+        );
+    }
+
+    #[test]
+    fn heading_corrects_decorated_metadata_title() {
+        let headings = [(3, "Brandon Makin Dekat Dengan Sivia")];
+        assert_eq!(
+            choose_title(
+                Some("KapanLagi.com: Brandon Makin Dekat Dengan Sivia"),
+                &headings
+            ),
+            ("Brandon Makin Dekat Dengan Sivia".to_string(), Some(3))
+        );
+        // Same words, different punctuation: the metadata title stands.
+        let headings = [(5, "IHSG Hari Ini: Sempat Tembus 9.000")];
+        assert_eq!(
+            choose_title(Some("IHSG Hari Ini Sempat Tembus 9.000"), &headings),
+            ("IHSG Hari Ini Sempat Tembus 9.000".to_string(), Some(5))
+        );
+        // A short section heading is not the headline.
+        let headings = [(1, "Internasional")];
+        assert_eq!(
+            choose_title(
+                Some("Warga Jerman Mulai Tampung Pengungsi - Kompas.com"),
+                &headings
+            ),
+            ("Warga Jerman Mulai Tampung Pengungsi".to_string(), None)
+        );
+    }
+
+    #[test]
+    fn utc_metadata_takes_the_zone_shown_on_the_page() {
+        let page = "<html><head><meta name=\"pubdate\" content=\"2015-11-05 T10:08:58Z\"></head>\
+            <body><h1>Hujan Deras Guncang Kota Lama Hari Ini</h1><div class=\"date\">Kamis, 05/11/2015 10:08 WIB</div>\
+            <div class=\"isi\"><p>Hujan deras mengguyur kota sejak pagi, membuat sejumlah jalan utama tergenang air setinggi lutut orang dewasa.</p></div></body></html>";
+        let article = extract(page, "a.html", &ExtractOptions::default()).unwrap();
+        assert_eq!(
+            article.date.map(|date| date.to_rfc3339()).as_deref(),
+            Some("2015-11-05T10:08:58+07:00")
+        );
+    }
+
+    #[test]
+    fn link_lists_after_a_label_are_not_body() {
+        let page = "<html><body><div class=\"isi\">\
+            <p>Paragraf pertama berita ini cukup panjang, berisi keterangan saksi, polisi, dan warga sekitar.</p>\
+            <p>Baca Juga</p><p><a href=\"/a\">Judul berita lain yang ditautkan di tengah artikel</a></p>\
+            <p>Paragraf kedua melanjutkan cerita, dengan kutipan, angka, dan rencana pemerintah daerah.</p>\
+            </div></body></html>";
+        let article = extract(page, "a.html", &ExtractOptions::default()).unwrap();
+        assert_eq!(article.body.split("\n\n").count(), 2, "{}", article.body);
+        assert!(!article.body.contains("Judul berita lain"));
+    }
+}
