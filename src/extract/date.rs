@@ -264,3 +264,67 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    fn wib() -> FixedOffset {
+        FixedOffset::east_opt(7 * 3600).unwrap()
+    }
+
+    #[test]
+    fn written_forms_seen_on_news_sites() {
+        let cases = [
+            (
+                "Wednesday, 04 November, 2015 |  07:28 WIB",
+                "2015-11-04T07:28:00+07:00",
+            ),
+            ("2015-11-05 T10:08:58Z", "2015-11-05T10:08:58+00:00"),
+            (
+                "Kamis, 5 November 2015 - 15:56 wib",
+                "2015-11-05T15:56:00+07:00",
+            ),
+            ("Sabtu, 12 Agt 2023 19.30 WIT", "2023-08-12T19:30:00+09:00"),
+            (
+                "Tue, 16 Feb 2016 13:01:52 +0700",
+                "2016-02-16T13:01:52+07:00",
+            ),
+            ("Selasa (21/10/2025)", "2025-10-21T00:00:00+07:00"),
+        ];
+        for (text, want) in cases {
+            let found = parse_date(text, wib()).map(|date| date.to_rfc3339());
+            assert_eq!(found.as_deref(), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_earliest_date_in_the_text_wins() {
+        let text = "Diperbarui 2023-01-02. Terbit Senin, 1 Januari 2023 08:00 WIB";
+        assert_eq!(
+            parse_date(text, wib())
+                .map(|date| date.to_rfc3339())
+                .as_deref(),
+            Some("2023-01-02T00:00:00+07:00")
+        );
+    }
+
+    #[test]
+    fn time_and_zone_presence_is_reported() {
+        let found = find_date("30 Desember 2022", wib()).unwrap();
+        assert!(!found.has_time && !found.has_zone);
+        let found = find_date("30/12/2022 14:05 WITA", wib()).unwrap();
+        assert!(found.has_time && found.has_zone);
+        assert_eq!(found.date.to_rfc3339(), "2022-12-30T14:05:00+08:00");
+    }
+
+    #[test]
+    fn url_dates() {
+        let date = date_from_url("https://x.example.id/read/2016/02/23/16374618/judul", wib());
+        assert_eq!(
+            date.map(|date| date.to_rfc3339()).as_deref(),
+            Some("2016-02-23T00:00:00+07:00")
+        );
+        assert!(date_from_url("https://x.example.id/read/2016/13/45/judul", wib()).is_none());
+    }
+}

@@ -564,6 +564,8 @@ fn article_region(page: &mut Page) -> Option<Vec<bool>> {
     if top_score <= 0.0 {
         return None;
     }
+    let top = widen(page, &finals, top, top_score);
+    let top_score = finals[top].max(top_score);
     let mut region = vec![false; page.elements.len()];
     region[top] = true;
     let parent = page.elements[top].parent;
@@ -588,6 +590,58 @@ fn article_region(page: &mut Page) -> Option<Vec<bool>> {
         }
     }
     Some(region)
+}
+
+/// Readability's two corrections to the best candidate: when several nearly-as-good
+/// candidates share an ancestor (an article split into sections), the ancestor holds the
+/// article; and a wrapper that adds no text of its own stands for its only content.
+fn widen(page: &Page, finals: &[f64], top: usize, top_score: f64) -> usize {
+    let is_ancestor = |ancestor: usize, mut node: usize| {
+        while let Some(parent) = page.elements[node].parent {
+            if parent == ancestor {
+                return true;
+            }
+            node = parent;
+        }
+        false
+    };
+    let mut alternatives: Vec<usize> = finals
+        .iter()
+        .enumerate()
+        .filter(|(index, score)| *index != top && **score >= top_score * 0.75)
+        .map(|(index, _)| index)
+        .collect();
+    alternatives.sort_by(|a, b| finals[*b].total_cmp(&finals[*a]));
+    alternatives.truncate(5);
+    let mut top = top;
+    if alternatives.len() >= 3 {
+        let mut ancestor = page.elements[top].parent;
+        while let Some(candidate) = ancestor {
+            if candidate == 0 || page.elements[candidate].tag == "body" {
+                break;
+            }
+            let contained = alternatives
+                .iter()
+                .filter(|&&alternative| is_ancestor(candidate, alternative))
+                .count();
+            if contained >= 3 {
+                top = candidate;
+                break;
+            }
+            ancestor = page.elements[candidate].parent;
+        }
+    }
+    while let Some(parent) = page.elements[top].parent {
+        let element = &page.elements[parent];
+        if parent == 0 || element.tag == "body" || element.excluded {
+            break;
+        }
+        if element.text_chars * 10 > page.elements[top].text_chars * 11 {
+            break;
+        }
+        top = parent;
+    }
+    top
 }
 
 fn is_heading(tag: &str) -> bool {
@@ -715,6 +769,16 @@ pub(crate) fn extract(
     paragraphs.dedup();
     article.body = paragraphs.join("\n\n");
     article.captions = captions;
+    // A photo story's captions are its text: when the page has little else, they are the body.
+    let body_words = article.body.split_whitespace().count();
+    let caption_words: usize = article
+        .captions
+        .iter()
+        .map(|caption| caption.split_whitespace().count())
+        .sum();
+    if body_words < 50 && caption_words > body_words * 2 {
+        article.body = article.captions.join("\n\n");
+    }
     if article.body.split_whitespace().count() < 20 {
         if let Some(text) = ld_str("articleBody") {
             if text.split_whitespace().count() > article.body.split_whitespace().count() {
@@ -799,6 +863,8 @@ pub(crate) fn extract(
                 .to_ascii_lowercase()
         })
         .filter(|lang| lang.len() == 2)
+        // "in" is the withdrawn ISO 639 code for Indonesian, still common in old pages.
+        .map(|lang| if lang == "in" { "id".to_string() } else { lang })
         .or_else(|| guess_language(&article.body));
     if let Some(url) = &article.url {
         article.id = url.clone();
@@ -1086,4 +1152,77 @@ fn names(value: &Value) -> Vec<String> {
     .into_iter()
     .filter(|name| !name.is_empty())
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_suffixes_are_stripped() {
+        assert_eq!(
+            strip_site_suffix("Harga Cabai Naik | Republika Online"),
+            "Harga Cabai Naik"
+        );
+        assert_eq!(
+            strip_site_suffix("Polisi Tangkap Pencuri Motor - Kompas.com Regional"),
+            "Polisi Tangkap Pencuri Motor"
+        );
+        // A dash inside the headline with a long tail is part of the headline.
+        assert_eq!(
+            strip_site_suffix("Jakarta - Bandung Ditempuh Dua Jam Lewat Tol Baru Hari Ini"),
+            "Jakarta - Bandung Ditempuh Dua Jam Lewat Tol Baru Hari Ini"
+        );
+    }
+
+    #[test]
+    fn heading_corrects_decorated_metadata_title() {
+        let headings = [(3, "Brandon Makin Dekat Dengan Sivia")];
+        assert_eq!(
+            choose_title(
+                Some("KapanLagi.com: Brandon Makin Dekat Dengan Sivia"),
+                &headings
+            ),
+            ("Brandon Makin Dekat Dengan Sivia".to_string(), Some(3))
+        );
+        // Same words, different punctuation: the metadata title stands.
+        let headings = [(5, "IHSG Hari Ini: Sempat Tembus 9.000")];
+        assert_eq!(
+            choose_title(Some("IHSG Hari Ini Sempat Tembus 9.000"), &headings),
+            ("IHSG Hari Ini Sempat Tembus 9.000".to_string(), Some(5))
+        );
+        // A short section heading is not the headline.
+        let headings = [(1, "Internasional")];
+        assert_eq!(
+            choose_title(
+                Some("Warga Jerman Mulai Tampung Pengungsi - Kompas.com"),
+                &headings
+            ),
+            ("Warga Jerman Mulai Tampung Pengungsi".to_string(), None)
+        );
+    }
+
+    #[test]
+    fn utc_metadata_takes_the_zone_shown_on_the_page() {
+        let page = "<html><head><meta name=\"pubdate\" content=\"2015-11-05 T10:08:58Z\"></head>\
+            <body><h1>Hujan Deras Guncang Kota Lama Hari Ini</h1><div class=\"date\">Kamis, 05/11/2015 10:08 WIB</div>\
+            <div class=\"isi\"><p>Hujan deras mengguyur kota sejak pagi, membuat sejumlah jalan utama tergenang air setinggi lutut orang dewasa.</p></div></body></html>";
+        let article = extract(page, "a.html", &ExtractOptions::default()).unwrap();
+        assert_eq!(
+            article.date.map(|date| date.to_rfc3339()).as_deref(),
+            Some("2015-11-05T10:08:58+07:00")
+        );
+    }
+
+    #[test]
+    fn link_lists_after_a_label_are_not_body() {
+        let page = "<html><body><div class=\"isi\">\
+            <p>Paragraf pertama berita ini cukup panjang, berisi keterangan saksi, polisi, dan warga sekitar.</p>\
+            <p>Baca Juga</p><p><a href=\"/a\">Judul berita lain yang ditautkan di tengah artikel</a></p>\
+            <p>Paragraf kedua melanjutkan cerita, dengan kutipan, angka, dan rencana pemerintah daerah.</p>\
+            </div></body></html>";
+        let article = extract(page, "a.html", &ExtractOptions::default()).unwrap();
+        assert_eq!(article.body.split("\n\n").count(), 2, "{}", article.body);
+        assert!(!article.body.contains("Judul berita lain"));
+    }
 }
