@@ -455,3 +455,19 @@ fn several_corpus_folders_are_kept_apart() {
     assert_eq!(find(&sandbox, 201).0, 0);
     assert_eq!(find(&sandbox, 101).0, 1);
 }
+
+#[test]
+fn an_emptied_corpus_folder_keeps_its_articles_until_a_full_rebuild() {
+    let sandbox = Sandbox::new();
+    sandbox.write("2024/a.txt", article(51));
+    ingest(&sandbox);
+    std::fs::remove_dir_all(sandbox.corpus().join("2024")).expect("remove");
+    let corpus = sandbox.corpus();
+    let output = sandbox.run(&["ingest", corpus.to_str().expect("utf-8")]);
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("they are kept"));
+    assert_eq!(find(&sandbox, 51).0, 1);
+    let full = ingest_json(&sandbox, &[&sandbox.corpus()], &["--full"]);
+    assert_eq!(count(&full, "documents"), 0);
+    assert_eq!(documents(&sandbox), 0);
+}

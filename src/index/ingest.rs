@@ -248,8 +248,11 @@ pub fn ingest(
         drop(job_receiver);
         drop(outcome_sender);
         let completed = state.apply_all(outcome_receiver, &counters, &mut summary, on_progress)?;
-        let report = walker.join().unwrap_or_default();
-        Ok(completed.then_some(report))
+        // A walk that did not reach its end must not count unseen files as gone.
+        let report = walker.join().map_err(|_| {
+            Error::Usage("the corpus walk stopped unexpectedly; nothing was removed".to_string())
+        })?;
+        Ok((completed && !report.stopped).then_some(report))
     })?;
 
     summary.files_seen = counters.seen.load(Ordering::Relaxed);
@@ -401,6 +404,8 @@ struct WalkReport {
     problems: Vec<crate::walk::WalkProblem>,
     /// Keys of folders that could not be read: their files are unknown, not gone.
     unreadable: Vec<String>,
+    /// True when the walk was cut short (a stop was asked for, or the run gave up).
+    stopped: bool,
 }
 
 /// A file to read and extract.
@@ -444,6 +449,7 @@ fn walk_corpora(
     let mut report = WalkReport::default();
     for corpus in corpora {
         let mut stopped = false;
+        let mut files = 0usize;
         walk(
             &corpus.root,
             |file| {
@@ -451,6 +457,7 @@ fn walk_corpora(
                     stopped = true;
                     return ControlFlow::Break(());
                 }
+                files += 1;
                 counters.seen.fetch_add(1, Ordering::Relaxed);
                 let key = format!("{}/{}", corpus.key, file.relative);
                 let previous = match manifest.files.get(&key) {
@@ -490,7 +497,20 @@ fn walk_corpora(
             },
         );
         if stopped {
+            report.stopped = true;
             break;
+        }
+        if files == 0 && manifest.files.keys().any(|key| corpus.holds(key)) {
+            // An empty corpus that used to hold files is more often a missing mount than a
+            // deliberate purge: keep its articles and say so.
+            report.unreadable.push(corpus.key.clone());
+            report.problems.push(crate::walk::WalkProblem {
+                path: corpus.root.clone(),
+                reason: "no files found, but the index holds files from this folder: they are \
+                         kept; rebuild with --full if they should go"
+                    .to_string(),
+                kind: ProblemKind::Unreadable,
+            });
         }
     }
     report
