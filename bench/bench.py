@@ -1,0 +1,417 @@
+"""Archive-scale benchmark: newsidx against Xapian's omindex on one generated corpus.
+
+    bench/run.sh SIZE [--seed N] [--queries N] [--work DIR]
+
+Generates SIZE articles (examples/gencorpus.rs) unless that corpus is already there, then, on
+the same files:
+
+  1. ingest with newsidx and with `omindex -s indonesian` (the HTML and text pages; omindex
+     reads no JSON Lines) -- wall time, articles/s, MB/s, peak RSS, index size on disk;
+  2. the same ingest again with nothing changed;
+  3. newsidx on the whole mix (pages and JSON Lines exports);
+  4. query latency p50/p95/p99 on one and two threads for real queries, in-process
+     (examples/bench_search.rs against the Xapian Python bindings) and one process per query
+     (`newsidx search --json` against `quest`).
+
+Prints a table with newsidx/omindex ratios and writes results.json and results.md next to the
+corpus. Standard library only; the Xapian part runs under a Python that has the xapian module.
+"""
+
+import argparse
+import concurrent.futures
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+RELEASE = ROOT / "target" / "release"
+
+
+def log(message):
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def percentile(sorted_samples, fraction):
+    if not sorted_samples:
+        return 0.0
+    rank = math.ceil(fraction * len(sorted_samples))
+    return sorted_samples[min(max(rank, 1), len(sorted_samples)) - 1]
+
+
+def folder_bytes(path):
+    total = 0
+    for folder, _, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(folder, name)).st_size
+            except OSError:
+                pass
+    return total
+
+
+def xapian_python():
+    """A Python interpreter that can import xapian, or None."""
+    for candidate in [os.environ.get("XAPIAN_PYTHON"), sys.executable, "/usr/bin/python3", "python3"]:
+        if not candidate:
+            continue
+        try:
+            done = subprocess.run([candidate, "-c", "import xapian"], capture_output=True)
+        except OSError:
+            continue
+        if done.returncode == 0:
+            return candidate
+    return None
+
+
+def cpu_seconds(time_path):
+    """User plus system CPU seconds from a /usr/bin/time -v report, or None."""
+    total, found = 0.0, False
+    try:
+        with open(time_path) as report:
+            for line in report:
+                if "User time (seconds)" in line or "System time (seconds)" in line:
+                    total += float(line.rsplit(":", 1)[1])
+                    found = True
+    except OSError:
+        return None
+    return total if found else None
+
+
+def timed(command, log_path):
+    """Runs `command` under /usr/bin/time -v; returns wall seconds, peak RSS in MB and stdout."""
+    time_path = str(log_path) + ".time"
+    started = time.perf_counter()
+    with open(log_path, "w") as stderr:
+        done = subprocess.run(
+            ["/usr/bin/time", "-v", "-o", time_path] + command,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({done.returncode}); see {log_path}")
+    peak_kb = 0
+    with open(time_path) as report:
+        for line in report:
+            if "Maximum resident set size" in line:
+                peak_kb = int(line.rsplit(":", 1)[1])
+    return wall, peak_kb / 1024.0, done.stdout
+
+
+def read_topics(path, column=1):
+    queries = []
+    if not path.is_file():
+        return queries
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) > column and parts[column].strip():
+                queries.append(" ".join(parts[column].split()))
+    return queries
+
+
+def build_queries(count, out_path):
+    """The detik keyword topics plus an even sample of MIRACL / Mr. TyDi questions."""
+    keywords = read_topics(SHARED / "data/queries/detik_keyword.topics.tsv")
+    questions = []
+    folder = SHARED / "data/queries/miracl-mrtydi-id"
+    for name in sorted(os.listdir(folder)) if folder.is_dir() else []:
+        if name.startswith("topics."):
+            questions += read_topics(folder / name)
+    questions = sorted(set(questions))
+    wanted = max(count - len(keywords), 0)
+    step = max(len(questions) // wanted, 1) if wanted else 1
+    sample = questions[::step][:wanted]
+    queries = keywords + sample
+    if not queries:
+        # Without ../shared: titles of the corpus's own articles' words make do.
+        queries = ["presiden", "harga beras", "banjir jakarta", "timnas indonesia", "inflasi"]
+    out_path.write_text("\n".join(queries) + "\n", encoding="utf-8")
+    return len(keywords), len(sample)
+
+
+def per_process_latency(commands, workers):
+    """Runs each command as its own process, `workers` at a time; latencies in ms."""
+
+    def one(command):
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return (time.perf_counter() - started) * 1000.0
+
+    # A warm-up pass so the index files are in the page cache for both engines alike.
+    for command in commands[: min(len(commands), 20)]:
+        one(command)
+    started = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        # Every worker runs the whole list, as the in-process benchmarks do.
+        jobs = [commands[(at + worker * len(commands) // workers) % len(commands)]
+                for worker in range(workers) for at in range(len(commands))]
+        latencies = sorted(pool.map(one, jobs))
+    wall = time.perf_counter() - started
+    return {
+        "searches": len(latencies),
+        "p50_ms": percentile(latencies, 0.5),
+        "p95_ms": percentile(latencies, 0.95),
+        "p99_ms": percentile(latencies, 0.99),
+        "mean_ms": sum(latencies) / len(latencies),
+        "queries_per_sec": len(latencies) / wall,
+    }
+
+
+def git_commit():
+    done = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "src"],
+                           cwd=ROOT, capture_output=True, text=True)
+    commit = done.stdout.strip() or "unknown"
+    return commit + ("+modified-src" if dirty.stdout.strip() else "")
+
+
+def machine():
+    memory = 0
+    try:
+        with open("/proc/meminfo") as info:
+            for line in info:
+                if line.startswith("MemTotal:"):
+                    memory = int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    cpu = platform.processor() or ""
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "memory_mb": memory, "cpu": cpu, "kernel": platform.release()}
+
+
+def ratio(numerator, denominator):
+    return numerator / denominator if denominator else float("nan")
+
+
+def main():
+    options = argparse.ArgumentParser(description="newsidx vs omindex at archive scale")
+    options.add_argument("size", type=int, help="number of articles to generate (1000 .. 1000000)")
+    options.add_argument("--seed", type=int, default=1)
+    options.add_argument("--queries", type=int, default=300, help="number of queries in the latency runs")
+    options.add_argument("--process-queries", type=int, default=100,
+                         help="how many of them to run one process per query (process start dominates)")
+    options.add_argument("--work", type=Path, default=ROOT / "target" / "bench",
+                         help="where corpora, indexes and results go (default target/bench)")
+    options.add_argument("--no-build", action="store_true", help="use the binaries already built")
+    options.add_argument("--skip-mix", action="store_true", help="skip the newsidx run over the whole mix")
+    options.add_argument("--render-only", action="store_true",
+                         help="print the tables of the last run of this size again, without running anything")
+    args = options.parse_args()
+
+    work = args.work / str(args.size)
+    if args.render_only:
+        results = json.loads((work / "results.json").read_text())
+        add_cpu_times(results, work)
+        print(render(results))
+        return
+    work.mkdir(parents=True, exist_ok=True)
+    if not args.no_build:
+        log("building release binaries")
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "newsidx",
+                        "--example", "gencorpus", "--example", "bench_search"], cwd=ROOT, check=True)
+    newsidx = str(RELEASE / "newsidx")
+    python_x = xapian_python()
+    if shutil.which("omindex") is None or python_x is None or shutil.which("quest") is None:
+        raise SystemExit("needs omindex, quest and the xapian Python module: "
+                         "apt-get install -y xapian-omega xapian-tools python3-xapian")
+
+    # 1. The corpus, generated once per size and seed.
+    manifest_path = work / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else None
+    if manifest is None or manifest.get("seed") != args.seed or manifest.get("count") != args.size:
+        log(f"generating {args.size} articles into {work}")
+        started = time.perf_counter()
+        subprocess.run([str(RELEASE / "examples" / "gencorpus"), "--count", str(args.size),
+                        "--seed", str(args.seed), "--out", str(work)], check=True, stdout=subprocess.DEVNULL)
+        log(f"generated in {time.perf_counter() - started:.1f} s")
+        manifest = json.loads(manifest_path.read_text())
+    pages, feeds = work / "pages", work / "feeds"
+    page_articles = manifest["html"]["articles"] + manifest["text"]["articles"]
+    page_mb = (manifest["html"]["bytes"] + manifest["text"]["bytes"]) / 1e6
+    page_text_mb = (manifest["html"]["text_bytes"] + manifest["text"]["text_bytes"]) / 1e6
+    all_articles = page_articles + manifest["jsonl"]["articles"]
+    all_mb = page_mb + manifest["jsonl"]["bytes"] / 1e6
+    results = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": git_commit(),
+        "machine": machine(),
+        "size": args.size,
+        "seed": args.seed,
+        "manifest": manifest,
+        "command": f"bench/run.sh {args.size}" + (f" --seed {args.seed}" if args.seed != 1 else ""),
+    }
+
+    # 2. Ingest, then the same again with nothing changed.
+    newsidx_index, xapian_db, mix_index = work / "newsidx", work / "xapian", work / "newsidx-mix"
+    for old in [newsidx_index, xapian_db, mix_index]:
+        shutil.rmtree(old, ignore_errors=True)
+    ingest = {}
+    log(f"newsidx ingest: {page_articles} pages ({page_mb:.0f} MB)")
+    command = [newsidx, "--index", str(newsidx_index), "ingest", "--json", "--quiet", str(pages)]
+    wall, rss, out = timed(command, work / "newsidx-ingest.log")
+    summary = json.loads(out)
+    ingest["newsidx"] = {"wall_s": wall, "peak_rss_mb": rss, "articles": summary.get("articles_indexed"),
+                         "skipped": summary.get("files_skipped"),
+                         "index_mb": folder_bytes(newsidx_index) / 1e6}
+    log(f"  {wall:.1f} s, {rss:.0f} MB peak")
+    wall, rss, out = timed(command, work / "newsidx-rerun.log")
+    ingest["newsidx"].update({"rerun_s": wall, "rerun_peak_rss_mb": rss})
+    log(f"  no-change rerun {wall:.1f} s")
+
+    log("omindex -s indonesian: the same pages")
+    command = ["omindex", "--db", str(xapian_db), "--url", "/", "-s", "indonesian", "--overwrite", str(pages)]
+    wall, rss, _ = timed(command, work / "omindex.log")
+    documents = int(subprocess.run([python_x, str(ROOT / "bench" / "xapian_search.py"), "--db", str(xapian_db),
+                                    "--count"], capture_output=True, text=True, check=True).stdout)
+    ingest["omindex"] = {"wall_s": wall, "peak_rss_mb": rss, "articles": documents,
+                         "index_mb": folder_bytes(xapian_db) / 1e6}
+    log(f"  {wall:.1f} s, {rss:.0f} MB peak")
+    command = ["omindex", "--db", str(xapian_db), "--url", "/", "-s", "indonesian", str(pages)]
+    wall, rss, _ = timed(command, work / "omindex-rerun.log")
+    ingest["omindex"].update({"rerun_s": wall, "rerun_peak_rss_mb": rss})
+    log(f"  no-change rerun {wall:.1f} s")
+    for engine in ingest.values():
+        engine["articles_per_s"] = engine["articles"] / engine["wall_s"]
+        engine["mb_per_s"] = page_mb / engine["wall_s"]
+        engine["index_to_text"] = engine["index_mb"] / page_text_mb
+
+    if not args.skip_mix:
+        log(f"newsidx ingest, whole mix: {all_articles} articles ({all_mb:.0f} MB)")
+        command = [newsidx, "--index", str(mix_index), "ingest", "--json", "--quiet", str(pages), str(feeds)]
+        wall, rss, out = timed(command, work / "newsidx-mix.log")
+        summary = json.loads(out)
+        results["mix"] = {"wall_s": wall, "peak_rss_mb": rss, "articles": summary.get("articles_indexed"),
+                          "articles_per_s": summary.get("articles_indexed", 0) / wall,
+                          "mb_per_s": all_mb / wall, "index_mb": folder_bytes(mix_index) / 1e6}
+        shutil.rmtree(mix_index, ignore_errors=True)
+        log(f"  {wall:.1f} s")
+    results["ingest"] = ingest
+
+    # 3. Query latency.
+    queries_path = work / "queries.txt"
+    keyword_count, question_count = build_queries(args.queries, queries_path)
+    queries = [line for line in queries_path.read_text(encoding="utf-8").splitlines() if line]
+    results["queries"] = {"keywords": keyword_count, "questions": question_count}
+    latency = {}
+    step = max(len(queries) // max(args.process_queries, 1), 1)
+    process_queries = queries[::step][: args.process_queries]
+    results["queries"]["per_process"] = len(process_queries)
+    for threads in (1, 2):
+        log(f"in-process latency, {threads} thread(s)")
+        out = subprocess.run([str(RELEASE / "examples" / "bench_search"), "--index", str(newsidx_index),
+                              "--queries", str(queries_path), "--threads", str(threads), "--json"],
+                             capture_output=True, text=True, check=True).stdout
+        latency[f"newsidx_inprocess_{threads}"] = json.loads(out)
+        out = subprocess.run([python_x, str(ROOT / "bench" / "xapian_search.py"), "--db", str(xapian_db),
+                              "--queries", str(queries_path), "--procs", str(threads), "--json"],
+                             capture_output=True, text=True, check=True).stdout
+        latency[f"xapian_inprocess_{threads}"] = json.loads(out)
+        log(f"per-process latency, {threads} at a time")
+        latency[f"newsidx_process_{threads}"] = per_process_latency(
+            [[newsidx, "--index", str(newsidx_index), "search", "--json", "--limit", "10", query]
+             for query in process_queries], threads)
+        latency[f"quest_process_{threads}"] = per_process_latency(
+            [["quest", "-d", str(xapian_db), "-s", "indonesian", "-m", "10", query] for query in process_queries],
+            threads)
+    results["latency"] = latency
+
+    add_cpu_times(results, work)
+    (work / "results.json").write_text(json.dumps(results, indent=2))
+    markdown = render(results)
+    (work / "results.md").write_text(markdown)
+    print(markdown)
+
+
+def add_cpu_times(results, work):
+    """CPU seconds of each ingest: on a shared machine they vary less than wall time."""
+    for engine, key, log_name in [
+        ("newsidx", "cpu_s", "newsidx-ingest.log"),
+        ("newsidx", "rerun_cpu_s", "newsidx-rerun.log"),
+        ("omindex", "cpu_s", "omindex.log"),
+        ("omindex", "rerun_cpu_s", "omindex-rerun.log"),
+    ]:
+        results["ingest"][engine][key] = cpu_seconds(work / (log_name + ".time"))
+    if "mix" in results:
+        results["mix"]["cpu_s"] = cpu_seconds(work / "newsidx-mix.log.time")
+
+
+def render(results):
+    manifest = results["manifest"]
+    page_articles = manifest["html"]["articles"] + manifest["text"]["articles"]
+    page_mb = (manifest["html"]["bytes"] + manifest["text"]["bytes"]) / 1e6
+    page_text_mb = (manifest["html"]["text_bytes"] + manifest["text"]["text_bytes"]) / 1e6
+    ingest, latency, m = results["ingest"], results["latency"], results["machine"]
+    ours, theirs = ingest["newsidx"], ingest["omindex"]
+    lines = [
+        f"### {results['size']:,} articles ({results['date']}, commit {results['commit']})",
+        "",
+        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory_mb'] / 1024:.1f} GiB; command `{results['command']}`.",
+        f"Compared corpus: {page_articles:,} HTML and text pages, {page_mb:.0f} MB on disk, "
+        f"{page_text_mb:.0f} MB of article text (title, body, captions).",
+        "",
+        "| ingest | newsidx | omindex | newsidx / omindex |",
+        "|---|---:|---:|---:|",
+        f"| wall time | {ours['wall_s']:.1f} s | {theirs['wall_s']:.1f} s | {ratio(ours['wall_s'], theirs['wall_s']):.2f} |",
+        f"| CPU time (user + sys) | {ours['cpu_s'] or 0:.1f} s | {theirs['cpu_s'] or 0:.1f} s | {ratio(ours['cpu_s'] or 0, theirs['cpu_s'] or 0):.2f} |",
+        f"| articles indexed | {ours['articles']:,} | {theirs['articles']:,} | |",
+        f"| articles/s | {ours['articles_per_s']:,.0f} | {theirs['articles_per_s']:,.0f} | {ratio(ours['articles_per_s'], theirs['articles_per_s']):.2f} |",
+        f"| MB/s (input) | {ours['mb_per_s']:.1f} | {theirs['mb_per_s']:.1f} | {ratio(ours['mb_per_s'], theirs['mb_per_s']):.2f} |",
+        f"| peak RSS | {ours['peak_rss_mb']:.0f} MB | {theirs['peak_rss_mb']:.0f} MB | {ratio(ours['peak_rss_mb'], theirs['peak_rss_mb']):.2f} |",
+        f"| index size | {ours['index_mb']:.0f} MB | {theirs['index_mb']:.0f} MB | {ratio(ours['index_mb'], theirs['index_mb']):.2f} |",
+        f"| index / article text | {ours['index_to_text']:.2f} | {theirs['index_to_text']:.2f} | |",
+        f"| no-change rerun | {ours['rerun_s']:.1f} s | {theirs['rerun_s']:.1f} s | {ratio(ours['rerun_s'], theirs['rerun_s']):.2f} |",
+        f"| no-change rerun, CPU | {ours['rerun_cpu_s'] or 0:.1f} s | {theirs['rerun_cpu_s'] or 0:.1f} s | {ratio(ours['rerun_cpu_s'] or 0, theirs['rerun_cpu_s'] or 0):.2f} |",
+    ]
+    if "mix" in results:
+        mix = results["mix"]
+        lines += [
+            "",
+            f"newsidx over the whole mix (pages and JSON Lines, {mix['articles']:,} articles): "
+            f"{mix['wall_s']:.1f} s, {mix['articles_per_s']:,.0f} articles/s, {mix['mb_per_s']:.1f} MB/s, "
+            f"peak RSS {mix['peak_rss_mb']:.0f} MB, index {mix['index_mb']:.0f} MB.",
+        ]
+    queries = results["queries"]
+    lines += [
+        "",
+        f"Query latency over {queries['keywords'] + queries['questions']} queries ({queries['keywords']} keyword "
+        f"topics, {queries['questions']} MIRACL/Mr. TyDi questions; {queries['per_process']} of them for the "
+        "one-process-per-query rows), top 10, warm page cache:",
+        "",
+        "| search | threads | p50 ms | p95 ms | p99 ms | queries/s | p50 ratio | p99 ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for kind, ours_name, theirs_name, label_ours, label_theirs in [
+        ("inprocess", "newsidx_inprocess", "xapian_inprocess", "newsidx library, snippets",
+         "Xapian Python, snippets"),
+        ("process", "newsidx_process", "quest_process", "`newsidx search --json`", "`quest`"),
+    ]:
+        for threads in (1, 2):
+            a, b = latency[f"{ours_name}_{threads}"], latency[f"{theirs_name}_{threads}"]
+            lines.append(
+                f"| {label_ours} | {threads} | {a['p50_ms']:.2f} | {a['p95_ms']:.2f} | {a['p99_ms']:.2f} | "
+                f"{a['queries_per_sec']:.0f} | {ratio(a['p50_ms'], b['p50_ms']):.2f} | {ratio(a['p99_ms'], b['p99_ms']):.2f} |")
+            lines.append(
+                f"| {label_theirs} | {threads} | {b['p50_ms']:.2f} | {b['p95_ms']:.2f} | {b['p99_ms']:.2f} | "
+                f"{b['queries_per_sec']:.0f} | | |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+//! Times searches inside one process: opens an index once, then runs every query of a file on
+//! one or more threads, each query with snippets, and prints latency percentiles.
+//!
+//! It uses only `NewsIndex::open` and `search::search`, so it measures what the command line
+//! would do minus process start and index opening.
+//!
+//! ```text
+//! cargo run --release --example bench_search -- --index target/bench/10000/newsidx \
+//!     --queries target/bench/10000/queries.txt --threads 2
+//! ```
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use newsidx::index::NewsIndex;
+use newsidx::search::{search, SearchRequest};
+
+/// Times searches inside one process.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Index folder.
+    #[arg(long)]
+    index: PathBuf,
+    /// Queries, one a line.
+    #[arg(long)]
+    queries: PathBuf,
+    /// Threads searching at once; each runs every query.
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+    /// Results per query.
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    /// Untimed passes over all queries first, so the timed pass is warm.
+    #[arg(long, default_value_t = 1)]
+    warmup: usize,
+    /// Print one JSON object instead of a line of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The latency at `fraction` (0..=1) of sorted `samples`, nearest rank.
+fn percentile(sorted: &[f64], fraction: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = (fraction * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    if args.threads == 0 {
+        bail!("--threads must be at least 1");
+    }
+    let text = std::fs::read_to_string(&args.queries)
+        .with_context(|| format!("{}: cannot read the queries", args.queries.display()))?;
+    let queries: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    if queries.is_empty() {
+        bail!("{}: no queries", args.queries.display());
+    }
+    let news = NewsIndex::open(&args.index)
+        .with_context(|| format!("{}: cannot open the index", args.index.display()))?;
+    let run = |query: &str| -> Result<(f64, usize)> {
+        let request = SearchRequest {
+            query: query.to_string(),
+            limit: args.limit,
+            offset: 0,
+        };
+        let started = Instant::now();
+        let results = search(&news, &request).with_context(|| format!("query {query:?}"))?;
+        Ok((started.elapsed().as_secs_f64() * 1000.0, results.hits.len()))
+    };
+    for _ in 0..args.warmup {
+        for query in &queries {
+            run(query)?;
+        }
+    }
+
+    let started = Instant::now();
+    let outcomes: Vec<Result<Vec<(f64, usize)>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..args.threads)
+            .map(|thread| {
+                let queries = &queries;
+                let run = &run;
+                scope.spawn(move || {
+                    // Each thread starts at a different query so they do not walk in step.
+                    let offset = thread * queries.len() / args.threads;
+                    (0..queries.len())
+                        .map(|at| run(queries[(at + offset) % queries.len()]))
+                        .collect::<Result<Vec<_>>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| match handle.join() {
+                Ok(outcome) => outcome,
+                Err(_) => bail!("a search thread panicked"),
+            })
+            .collect()
+    });
+    let wall = started.elapsed().as_secs_f64();
+    let mut latencies = Vec::new();
+    let mut hits = 0;
+    for outcome in outcomes {
+        for (latency, count) in outcome? {
+            latencies.push(latency);
+            hits += count;
+        }
+    }
+    latencies.sort_by(f64::total_cmp);
+    let searches = latencies.len();
+    let mean = latencies.iter().sum::<f64>() / searches as f64;
+    let report = serde_json::json!({
+        "threads": args.threads,
+        "searches": searches,
+        "hits": hits,
+        "p50_ms": percentile(&latencies, 0.50),
+        "p95_ms": percentile(&latencies, 0.95),
+        "p99_ms": percentile(&latencies, 0.99),
+        "max_ms": percentile(&latencies, 1.0),
+        "mean_ms": mean,
+        "queries_per_sec": searches as f64 / wall,
+    });
+    if args.json {
+        println!("{report}");
+    } else {
+        println!(
+            "{} searches on {} thread(s): p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, {:.0} queries/s",
+            searches,
+            args.threads,
+            percentile(&latencies, 0.50),
+            percentile(&latencies, 0.95),
+            percentile(&latencies, 0.99),
+            searches as f64 / wall
+        );
+    }
+    Ok(())
+}
