@@ -71,6 +71,7 @@ fn main() -> Result<()> {
             query: query.to_string(),
             limit: args.limit,
             offset: 0,
+            ..SearchRequest::default()
         };
         let started = Instant::now();
         let results = search(&news, &request).with_context(|| format!("query {query:?}"))?;

@@ -559,7 +559,7 @@ fn generate(
         author,
         editor,
         section,
-        city: *rng.pick(CITIES),
+        city: CITIES[rng.below(CITIES.len())],
         caption,
         paragraphs,
         related,
@@ -692,10 +692,9 @@ body{{margin:0;font-family:Helvetica,Arial,sans-serif;color:#222;background:#fff
         display = article.display_date(),
     );
     if let Some(caption) = &article.caption {
-        let _ = write!(
+        let _ = writeln!(
             page,
-            r#"<figure class="detail__media"><img src="https://cdn.{}/images/{:07}.jpg" alt="{}" loading="lazy"><figcaption class="detail__media-caption">{}</figcaption></figure>
-"#,
+            r#"<figure class="detail__media"><img src="https://cdn.{}/images/{:07}.jpg" alt="{}" loading="lazy"><figcaption class="detail__media-caption">{}</figcaption></figure>"#,
             site.host,
             article.number,
             title,
@@ -820,7 +819,7 @@ fn render_text(article: &Generated) -> String {
 /// One JSON Lines record; half use English keys, half Indonesian ones, as exports do.
 fn render_json(article: &Generated) -> String {
     let body = article.paragraphs.join("\n\n");
-    let record = if article.number % 2 == 0 {
+    let record = if article.number.is_multiple_of(2) {
         json!({
             "id": format!("{:07}", article.number),
             "url": article.url(),
