@@ -13,12 +13,14 @@ use once_cell::sync::Lazy;
 use super::lists::{FastMap, FastSet};
 
 const DIC: &str = include_str!("../../data/lexicon/id_ID.dic");
+/// Words kept whole (names that look affixed); see the file's header.
+const PROTECTED: &str = include_str!("../../data/protected.txt");
 const AFF: &str = include_str!("../../data/lexicon/id_ID.aff");
 
 /// Flag on affixes that only occur as half of a prefix + suffix pair (hunspell `CIRCUMFIX`).
 const CIRCUMFIX: &str = "A1";
 /// Roots whose forms are kept per thread before that cache starts over.
-const FORMS_CACHE_LIMIT: usize = 20_000;
+const FORMS_CACHE_LIMIT: usize = 4_096;
 
 thread_local! {
     static FORMS: RefCell<HashMap<String, HashSet<String>>> = RefCell::new(HashMap::new());
@@ -29,7 +31,12 @@ const NEEDAFFIX: &str = "A2";
 
 /// The lexicon, parsed on first use, with the closed compounds as extra roots.
 pub static LEXICON: Lazy<Lexicon> = Lazy::new(|| {
-    Lexicon::parse(DIC, AFF).with_extra_roots(super::compounds::COMPOUNDS.0.closed_forms().cloned())
+    let mut lexicon = Lexicon::parse(DIC, AFF)
+        .with_extra_roots(super::compounds::COMPOUNDS.0.closed_forms().cloned());
+    lexicon.protected = super::lists::lines(PROTECTED)
+        .map(str::to_lowercase)
+        .collect();
+    lexicon
 });
 
 /// Roots (lowercased) with their affix flags, and the affix rules.
@@ -37,6 +44,8 @@ pub struct Lexicon {
     roots: FastMap<String, Vec<Flag>>,
     /// Extra roots that are not in the dictionary (closed compounds from the compound list).
     extra: FastSet<String>,
+    /// Words kept whole by the stemmer.
+    protected: FastSet<String>,
     prefixes: HashMap<Flag, Vec<Affix>>,
     suffixes: HashMap<Flag, Vec<Affix>>,
 }
@@ -173,6 +182,7 @@ impl Lexicon {
         Lexicon {
             roots,
             extra: FastSet::default(),
+            protected: FastSet::default(),
             prefixes,
             suffixes,
         }
@@ -183,6 +193,21 @@ impl Lexicon {
     pub fn with_extra_roots(mut self, roots: impl IntoIterator<Item = String>) -> Lexicon {
         self.extra.extend(roots);
         self
+    }
+
+    /// Whether `root` is listed only so that its affixed forms exist (hunspell `NEEDAFFIX`:
+    /// "ketahu" for diketahui, ketahuan), and is not a closed compound.
+    pub fn needs_affix(&self, root: &str) -> bool {
+        !self.extra.contains(root)
+            && self
+                .roots
+                .get(root)
+                .is_some_and(|flags| flags.iter().any(|flag| flag == NEEDAFFIX.as_bytes()))
+    }
+
+    /// Whether the stemmer must keep `word` whole.
+    pub fn is_protected(&self, word: &str) -> bool {
+        self.protected.contains(word)
     }
 
     /// Whether `word` (lowercase) is a root.

@@ -102,6 +102,9 @@ fn stem_plain(lexicon: &Lexicon, word: &str) -> String {
     let Some(core) = cores.last() else {
         return word.to_string();
     };
+    if let Some(kept) = cores.iter().find(|core| lexicon.is_protected(core)) {
+        return kept.clone();
+    }
     // Roots found, in ECS order: the word and its suffix-stripped forms, then prefixes
     // stripped from the most stripped form, then with suffixes put back.
     let mut found: Vec<Found> = Vec::new();
@@ -129,6 +132,11 @@ fn stem_plain(lexicon: &Lexicon, word: &str) -> String {
     }
     if found.is_empty() {
         return unknown_word(lexicon, word);
+    }
+    // A root that never stands alone gives way to one that does (diketahui is tahu, like
+    // mengetahui, not ketahu).
+    if found.iter().any(|found| !lexicon.needs_affix(&found.root)) {
+        found.retain(|found| !lexicon.needs_affix(&found.root));
     }
     if let Some(preferred) = found.iter().find(|found| found.preferred) {
         return preferred.root.clone();
@@ -341,12 +349,12 @@ fn prefix_options(lexicon: &Lexicon, word: &str, depth: usize) -> Vec<(String, b
     if matches!(word, "belajar" | "pelajar") {
         return vec![("ajar".to_string(), true)];
     }
-    // menge-/penge- before a one-syllable loanword (mengebom, pengecek), unless only the k-
-    // reading is vouched for (mengenal is kenal, not nal).
+    // menge-/penge- before a one-syllable loanword the dictionary derives that way (mengebom,
+    // pengecek); mengenal is kenal, mengenakan is kena.
     if (word.starts_with("menge") || word.starts_with("penge"))
         && syllables(&word[5..]) == 1
         && lexicon.contains(&word[5..])
-        && (lexicon.derives(&word[5..], word) || !lexicon.contains(&with("k", 4)))
+        && lexicon.derives(&word[5..], word)
     {
         return vec![(rest(5), true)];
     }
@@ -509,6 +517,28 @@ mod tests {
             ("menteri", "menteri"),
             ("pantai", "pantai"),
             ("perintah", "perintah"),
+        ]);
+    }
+
+    #[test]
+    fn names_that_look_affixed_stay_whole() {
+        check(&[
+            ("bali", "bali"),
+            ("balinya", "bali"),
+            ("selasa", "selasa"),
+            ("maluku", "maluku"),
+            ("kediri", "kediri"),
+        ]);
+    }
+
+    #[test]
+    fn roots_that_never_stand_alone_give_way() {
+        check(&[
+            ("diketahui", "tahu"),
+            ("mengetahui", "tahu"),
+            ("mengenakan", "kena"),
+            ("mengebom", "bom"),
+            ("mengenal", "kenal"),
         ]);
     }
 
