@@ -9,6 +9,16 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = flags::Cli::parse();
+    // A broken user compound or alias list would silently change index terms: refuse to analyse.
+    let analyses = matches!(
+        cli.command,
+        flags::Command::Ingest(_) | flags::Command::Search(_)
+    );
+    if analyses {
+        if let Err(error) = newsidx::analysis::check_user_lists() {
+            return commands::report(&anyhow::Error::new(error));
+        }
+    }
     let outcome = match &cli.command {
         flags::Command::Ingest(args) => commands::ingest::run(&cli, args),
         flags::Command::Search(args) => commands::search::run(&cli, args),
