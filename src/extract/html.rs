@@ -133,6 +133,12 @@ static BYLINE_CLASS: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"author|penulis|reporter|byline|writer|wartawan").expect("valid regex")
 });
 
+/// A photo credit closing a caption: "(ANTARA FOTO/Budi)", "(Foto: Dok. Humas)".
+static PHOTO_CREDIT: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"\((?:(?i:foto|photo|dok\.?)\s*:[^()]{1,60}|[\p{Lu}][^()/]{1,40}/[^()/]{1,40}(?:/[^()/]{1,40})?)\)\s*$")
+        .expect("valid regex")
+});
+
 /// Lines that introduce links to other stories.
 const LINK_LABELS: &[&str] = &[
     "baca juga",
@@ -653,7 +659,12 @@ fn starts_with_label(lower: &str) -> bool {
 }
 
 /// Body paragraphs (indices into `page.blocks`) of the region, without furniture.
-fn body_blocks(page: &Page, region: &[bool], title: &str) -> Vec<usize> {
+fn body_blocks(
+    page: &Page,
+    region: &[bool],
+    title: &str,
+    default_offset: FixedOffset,
+) -> Vec<usize> {
     let mut body = Vec::new();
     let mut after_label = false;
     for (at, block) in page.blocks.iter().enumerate() {
@@ -674,6 +685,14 @@ fn body_blocks(page: &Page, region: &[bool], title: &str) -> Vec<usize> {
             continue;
         }
         after_label = false;
+        // "Abi Sarwanto, CNN Indonesia | Selasa, 01/05/2018 05:27 WIB": the byline and date
+        // line, not the story.
+        let date_line = block.text.split_whitespace().count() <= 15
+            && !block.text.ends_with('.')
+            && find_date(&block.text, default_offset).is_some_and(|found| found.has_time);
+        if date_line {
+            continue;
+        }
         // "Penulis: Ani | Editor: Budi" lines belong to the byline, not the story.
         if density > 0.5
             || is_byline_line(&block.text)
@@ -718,7 +737,11 @@ pub(crate) fn extract(
         .and_then(Value::as_str)
         .map(normalize_space)
         .filter(|name| !name.is_empty())
-        .or_else(|| page.meta(&["og:site_name", "application-name"]))
+        // A site name that is only a section word ("nasional") says less than the host.
+        .or_else(|| {
+            page.meta(&["og:site_name", "application-name"])
+                .filter(|name| name.chars().any(|c| c.is_uppercase() || c == '.'))
+        })
         .or_else(|| article.url.as_deref().and_then(source_from_url));
 
     // Title: a heading on the page that the metadata title confirms, else the metadata title
@@ -743,15 +766,18 @@ pub(crate) fn extract(
     let region = article_region(&mut page);
     let body = region
         .as_ref()
-        .map(|region| body_blocks(&page, region, &article.title))
+        .map(|region| body_blocks(&page, region, &article.title, options.default_offset))
         .unwrap_or_default();
     let mut captions: Vec<String> = Vec::new();
     for block in &page.blocks {
         let owner = &page.elements[block.owner];
         let in_region = region.as_ref().is_some_and(|region| region[block.owner]);
+        // "Foto: ..." lines, and lines that end in a photo credit: "... (CNN Indonesia/Abi)".
         let credit_line = in_region && block.chars < 400 && {
             let lower = block.text.to_lowercase();
-            lower.starts_with("foto:") || lower.starts_with("foto :")
+            lower.starts_with("foto:")
+                || lower.starts_with("foto :")
+                || PHOTO_CREDIT.is_match(&block.text)
         };
         if (owner.caption || credit_line)
             && !owner.excluded
@@ -864,8 +890,13 @@ pub(crate) fn extract(
         })
         .filter(|lang| lang.len() == 2)
         // "in" is the withdrawn ISO 639 code for Indonesian, still common in old pages.
-        .map(|lang| if lang == "in" { "id".to_string() } else { lang })
-        .or_else(|| guess_language(&article.body));
+        .map(|lang| if lang == "in" { "id".to_string() } else { lang });
+    // Templates often declare "en" over Indonesian text: the text decides between the two.
+    let guessed = guess_language(&article.body);
+    article.language = match (article.language.take(), guessed) {
+        (Some(declared), Some(guessed)) if declared == "en" || declared == "id" => Some(guessed),
+        (declared, guessed) => declared.or(guessed),
+    };
     if let Some(url) = &article.url {
         article.id = url.clone();
     }
@@ -1224,5 +1255,31 @@ mod tests {
         let article = extract(page, "a.html", &ExtractOptions::default()).unwrap();
         assert_eq!(article.body.split("\n\n").count(), 2, "{}", article.body);
         assert!(!article.body.contains("Judul berita lain"));
+    }
+
+    #[test]
+    fn byline_date_line_and_credited_caption_leave_the_body() {
+        let page = "<html lang=\"en\"><head><meta property=\"og:site_name\" content=\"nasional\">\
+            <link rel=\"canonical\" href=\"https://www.beritakita.example.id/nasional/123/judul\"></head><body><div class=\"detail\">\
+            <p>Rina Wulandari, Berita Kita | Selasa, 01/05/2018 05:27 WIB</p>\
+            <p>Ketua serikat pekerja menyampaikan tuntutan di depan gedung DPR, Senin (30/4). (Berita Kita/Rina Wulandari)</p>\
+            <p>Jakarta, Berita Kita -- Serikat pekerja meminta pemerintah segera menerbitkan aturan turunan yang menjamin hak pekerja lokal di semua sektor.</p>\
+            <p>Mereka juga meminta pengawasan tenaga kerja diperketat di daerah industri, terutama di kawasan yang berkembang pesat.</p>\
+            </div></body></html>";
+        let article = extract(page, "a.html", &ExtractOptions::default()).unwrap();
+        assert!(
+            article.body.starts_with("Jakarta, Berita Kita --"),
+            "{}",
+            article.body
+        );
+        assert_eq!(article.dateline.as_deref(), Some("Jakarta"));
+        assert_eq!(article.captions.len(), 1);
+        assert!(article.captions[0].ends_with("(Berita Kita/Rina Wulandari)"));
+        assert_eq!(
+            article.date.map(|date| date.to_rfc3339()).as_deref(),
+            Some("2018-05-01T05:27:00+07:00")
+        );
+        assert_eq!(article.language.as_deref(), Some("id"));
+        assert_eq!(article.source.as_deref(), Some("beritakita.example.id"));
     }
 }
