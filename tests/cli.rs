@@ -354,3 +354,33 @@ fn unreadable_and_binary_files_are_reported_and_skipped() {
         assert_eq!(summary["files_skipped"], 1);
     }
 }
+
+#[test]
+fn json_lines_record_problems_are_reported_per_line() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "ekspor.jsonl",
+        concat!(
+            "{\"judul\": \"Satu\", \"isi\": \"Isi berita pertama cukup panjang untuk diindeks.\"}\n",
+            "ini bukan JSON\n",
+            "{\"judul\": \"Tiga\", \"isi\": \"\"}\n",
+            "{\"judul\": \"Empat\", \"isi\": \"Isi berita keempat juga cukup panjang.\"}\n",
+        ),
+    );
+    let corpus = sandbox.corpus();
+    let output = sandbox.run(&["ingest", "--json", corpus.to_str().unwrap()]);
+    assert!(output.status.success());
+    let summary: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(summary["articles_indexed"], 2);
+    assert_eq!(summary["files_skipped"], 0);
+    let records = summary["records_skipped"]
+        .as_array()
+        .expect("records_skipped");
+    assert_eq!(records.len(), 2, "{records:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("ekspor.jsonl") && stderr.contains("line 2: invalid JSON"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("line 3: no article text"), "{stderr}");
+}

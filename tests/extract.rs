@@ -255,6 +255,19 @@ fn json_lines_one_article_per_line() {
 }
 
 #[test]
+fn json_lines_bad_line_is_reported_not_dropped() {
+    let extracted = newsidx::extract::extract_all(
+        &fixture("records.jsonl"),
+        "records.jsonl",
+        &ExtractOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(extracted.articles.len(), 3);
+    assert_eq!(extracted.problems.len(), 1, "{:?}", extracted.problems);
+    assert!(extracted.problems[0].starts_with("line 3: invalid JSON"));
+}
+
+#[test]
 fn json_array_skips_records_without_text() {
     let articles = extract(
         &fixture("array.json"),

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use newsidx::extract::{extract, ExtractOptions};
+use newsidx::extract::{extract_all, ExtractOptions};
 
 use crate::flags::ExtractArgs;
 
@@ -26,9 +26,16 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
                 }
             };
         let name = path.to_string_lossy();
-        match extract(&bytes, &name, &options) {
-            Ok(articles) => {
-                for article in &articles {
+        match extract_all(&bytes, &name, &options) {
+            Ok(extracted) => {
+                for problem in &extracted.problems {
+                    writeln!(
+                        std::io::stderr(),
+                        "newsidx: {}: skipped {problem}",
+                        path.display()
+                    )?;
+                }
+                for article in &extracted.articles {
                     if args.json {
                         serde_json::to_writer(&mut out, article)?;
                         writeln!(out)?;

@@ -135,8 +135,12 @@ fn one_line(summary: &IngestSummary) -> String {
         Some(reason) => format!("rebuilt ({reason}): "),
         None => String::new(),
     };
+    let records = match summary.records_skipped.len() {
+        0 => String::new(),
+        count => format!(" ({count} records inside files skipped)"),
+    };
     format!(
-        "{rebuilt}{} files seen: {} added, {} updated, {} touched, {} removed, {} unchanged, {} skipped; {} articles indexed, {} removed, {} in the index {elapsed}",
+        "{rebuilt}{} files seen: {} added, {} updated, {} touched, {} removed, {} unchanged, {} skipped{records}; {} articles indexed, {} removed, {} in the index {elapsed}",
         summary.files_seen,
         summary.files_added,
         summary.files_updated,

@@ -3,7 +3,9 @@
 use serde_json::{Map, Value};
 
 use super::date::parse_date;
-use super::{guess_language, normalize_space, source_from_url, ExtractError, ExtractOptions};
+use super::{
+    guess_language, normalize_space, source_from_url, ExtractError, ExtractOptions, Extracted,
+};
 use crate::article::{Article, Format};
 
 const TITLE: &[&str] = &["title", "judul", "headline"];
@@ -38,47 +40,70 @@ pub(crate) fn extract(
     text: &str,
     path: &str,
     options: &ExtractOptions,
-) -> Result<Vec<Article>, ExtractError> {
-    let records: Vec<(String, Value)> = match serde_json::from_str::<Value>(text) {
+) -> Result<Extracted, ExtractError> {
+    let mut problems = Vec::new();
+    // (id, where the record is, the record)
+    let records: Vec<(String, String, Value)> = match serde_json::from_str::<Value>(text) {
         Ok(Value::Array(items)) => items
             .into_iter()
             .enumerate()
-            .map(|(at, item)| (format!("{path}#{}", at + 1), item))
+            .map(|(at, item)| {
+                (
+                    format!("{path}#{}", at + 1),
+                    format!("record {}", at + 1),
+                    item,
+                )
+            })
             .collect(),
-        Ok(value) => vec![(path.to_string(), value)],
+        Ok(value) => vec![(path.to_string(), "record".to_string(), value)],
         Err(whole_error) => {
             // JSON Lines: every non-empty line is its own record.
             let mut records = Vec::new();
+            let mut lines = 0;
             for (at, line) in text.lines().enumerate() {
                 if line.trim().is_empty() {
                     continue;
                 }
+                lines += 1;
                 match serde_json::from_str::<Value>(line) {
-                    Ok(value) => records.push((format!("{path}#{}", at + 1), value)),
-                    Err(error) if records.is_empty() => {
-                        return Err(ExtractError::Json(format!(
-                            "{whole_error}; line {}: {error}",
-                            at + 1
-                        )))
-                    }
-                    Err(_) => continue,
+                    Ok(value) => records.push((
+                        format!("{path}#{}", at + 1),
+                        format!("line {}", at + 1),
+                        value,
+                    )),
+                    Err(error) => problems.push(format!("line {}: invalid JSON: {error}", at + 1)),
                 }
+            }
+            if records.is_empty() {
+                // Not JSON Lines either: report the whole-document error, which is the telling one
+                // for a single broken object, unless there were several lines all broken.
+                let reason = match problems.first() {
+                    Some(first) if lines > 1 => format!("{whole_error}; {first}"),
+                    _ => whole_error.to_string(),
+                };
+                return Err(ExtractError::Json(reason));
             }
             records
         }
     };
-    let articles: Vec<Article> = records
-        .into_iter()
-        .filter_map(|(id, value)| {
-            value
-                .as_object()
-                .and_then(|object| record(object, &id, path, options))
-        })
-        .collect();
+    let mut articles = Vec::new();
+    for (id, place, value) in records {
+        let Some(object) = value.as_object() else {
+            problems.push(format!("{place}: not a JSON object"));
+            continue;
+        };
+        match record(object, &id, path, options) {
+            Some(article) => articles.push(article),
+            None => problems.push(format!(
+                "{place}: no article text (none of the keys {} holds three words or more)",
+                BODY.join(", ")
+            )),
+        }
+    }
     if articles.is_empty() {
         return Err(ExtractError::NoArticle);
     }
-    Ok(articles)
+    Ok(Extracted { articles, problems })
 }
 
 fn field<'a>(object: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {

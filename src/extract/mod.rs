@@ -62,6 +62,25 @@ pub fn extract(
     path: &str,
     options: &ExtractOptions,
 ) -> Result<Vec<Article>, ExtractError> {
+    extract_all(bytes, path, options).map(|extracted| extracted.articles)
+}
+
+/// A file's articles, and the records inside it that gave none (JSON Lines lines that are not
+/// JSON, records without article text), each with its reason.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    pub articles: Vec<Article>,
+    /// "line 3: invalid JSON: ...", one per record that was left out.
+    pub problems: Vec<String>,
+}
+
+/// Like [`extract`], but also says which records of a multi-record file were left out and why,
+/// so that ingest can report them instead of dropping them silently.
+pub fn extract_all(
+    bytes: &[u8],
+    path: &str,
+    options: &ExtractOptions,
+) -> Result<Extracted, ExtractError> {
     if bytes.len() as u64 > options.max_file_size {
         return Err(ExtractError::TooLarge {
             size: bytes.len() as u64,
@@ -75,12 +94,15 @@ pub fn extract(
     if text.trim().is_empty() {
         return Err(ExtractError::Empty);
     }
-    let articles = match sniff(path, &text) {
-        Sniffed::Html => vec![html::extract(&text, path, options)?],
-        Sniffed::Json => json::extract(&text, path, options)?,
-        Sniffed::Text => vec![text::extract(&text, path, options)?],
+    let single = |article| Extracted {
+        articles: vec![article],
+        problems: Vec::new(),
     };
-    Ok(articles)
+    Ok(match sniff(path, &text) {
+        Sniffed::Html => single(html::extract(&text, path, options)?),
+        Sniffed::Json => json::extract(&text, path, options)?,
+        Sniffed::Text => single(text::extract(&text, path, options)?),
+    })
 }
 
 enum Sniffed {

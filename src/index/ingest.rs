@@ -33,7 +33,7 @@ use super::lock;
 use super::manifest::{FileStamp, Manifest, Note, Payload};
 use super::NewsIndex;
 use crate::error::{Error, Result};
-use crate::extract::{extract, ExtractError, ExtractOptions};
+use crate::extract::{extract_all, ExtractError, ExtractOptions};
 use crate::walk::{relative_path, walk, CorpusFile, ProblemKind};
 
 /// Settings of one ingest run.
@@ -98,6 +98,9 @@ pub struct IngestSummary {
     /// Files (or walk entries) that gave no article this run; reasons in `skipped`.
     pub files_skipped: usize,
     pub skipped: Vec<Skipped>,
+    /// Records inside indexed files that gave no article (a JSON Lines line that is not JSON),
+    /// each with the file's path and the record's place and reason.
+    pub records_skipped: Vec<Skipped>,
     /// Articles written this run.
     pub articles_indexed: usize,
     /// Articles deleted this run (replaced or gone).
@@ -425,6 +428,8 @@ enum Outcome {
         job: Job,
         stamp: FileStamp,
         documents: Vec<(Option<String>, TantivyDocument)>,
+        /// Records of the file that were left out, with their reasons.
+        problems: Vec<String>,
     },
     /// Read, but no article in it: recorded, so it is not read again until it changes.
     Failed {
@@ -543,8 +548,8 @@ fn process(job: Job, news: &NewsIndex, options: &ExtractOptions) -> Outcome {
         modified: job.file.modified,
         hash: xxhash_rust::xxh3::xxh3_64(&bytes),
     };
-    let articles = match extract(&bytes, &job.file.relative, options) {
-        Ok(articles) if !articles.is_empty() => articles,
+    let (articles, problems) = match extract_all(&bytes, &job.file.relative, options) {
+        Ok(extracted) if !extracted.articles.is_empty() => (extracted.articles, extracted.problems),
         Ok(_) => {
             return Outcome::Failed {
                 job,
@@ -576,6 +581,7 @@ fn process(job: Job, news: &NewsIndex, options: &ExtractOptions) -> Outcome {
         job,
         stamp,
         documents,
+        problems,
     }
 }
 
@@ -728,7 +734,16 @@ impl Applier {
                 job,
                 stamp,
                 documents,
+                problems,
             } => {
+                for problem in problems {
+                    let skipped = Skipped {
+                        path: job.file.path.display().to_string(),
+                        reason: problem,
+                    };
+                    on_progress(Progress::Skipped(&skipped));
+                    summary.records_skipped.push(skipped);
+                }
                 self.forget(&job.key, job.recorded, summary)?;
                 let mut lost_to = BTreeSet::new();
                 for (url, document) in documents {
