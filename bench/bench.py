@@ -211,6 +211,9 @@ def main():
                          help="where corpora, indexes and results go (default target/bench)")
     options.add_argument("--no-build", action="store_true", help="use the binaries already built")
     options.add_argument("--skip-mix", action="store_true", help="skip the newsidx run over the whole mix")
+    options.add_argument("--reuse-omindex", action="store_true",
+                         help="keep the Xapian database and omindex figures of the last run of this size "
+                              "(omindex does not change between newsidx commits; at 100k it takes half an hour)")
     options.add_argument("--render-only", action="store_true",
                          help="print the tables of the last run of this size again, without running anything")
     args = options.parse_args()
@@ -260,14 +263,23 @@ def main():
 
     # 2. Ingest, then the same again with nothing changed.
     newsidx_index, xapian_db, mix_index = work / "newsidx", work / "xapian", work / "newsidx-mix"
-    for old in [newsidx_index, xapian_db, mix_index]:
+    previous = None
+    if args.reuse_omindex:
+        try:
+            previous = json.loads((work / "results.json").read_text())["ingest"]["omindex"]
+        except (OSError, KeyError, ValueError):
+            raise SystemExit(f"--reuse-omindex: no earlier run with omindex figures in {work}")
+        if previous.get("articles") != page_articles or not xapian_db.is_dir():
+            raise SystemExit(f"--reuse-omindex: the Xapian database in {work} is not of this corpus")
+    for old in [newsidx_index, mix_index] + ([] if previous else [xapian_db]):
         shutil.rmtree(old, ignore_errors=True)
     ingest = {}
     log(f"newsidx ingest: {page_articles} pages ({page_mb:.0f} MB)")
     command = [newsidx, "--index", str(newsidx_index), "ingest", "--json", "--quiet", str(pages)]
     wall, rss, out = timed(command, work / "newsidx-ingest.log")
     summary = json.loads(out)
-    ingest["newsidx"] = {"wall_s": wall, "peak_rss_mb": rss, "articles": summary.get("articles_indexed"),
+    ingest["newsidx"] = {"wall_s": wall, "peak_rss_mb": rss,
+                         "articles": summary.get("documents", summary.get("articles_indexed")),
                          "skipped": summary.get("files_skipped"),
                          "index_mb": folder_bytes(newsidx_index) / 1e6}
     log(f"  {wall:.1f} s, {rss:.0f} MB peak")
@@ -275,18 +287,12 @@ def main():
     ingest["newsidx"].update({"rerun_s": wall, "rerun_peak_rss_mb": rss})
     log(f"  no-change rerun {wall:.1f} s")
 
-    log("omindex -s indonesian: the same pages")
-    command = ["omindex", "--db", str(xapian_db), "--url", "/", "-s", "indonesian", "--overwrite", str(pages)]
-    wall, rss, _ = timed(command, work / "omindex.log")
-    documents = int(subprocess.run([python_x, str(ROOT / "bench" / "xapian_search.py"), "--db", str(xapian_db),
-                                    "--count"], capture_output=True, text=True, check=True).stdout)
-    ingest["omindex"] = {"wall_s": wall, "peak_rss_mb": rss, "articles": documents,
-                         "index_mb": folder_bytes(xapian_db) / 1e6}
-    log(f"  {wall:.1f} s, {rss:.0f} MB peak")
-    command = ["omindex", "--db", str(xapian_db), "--url", "/", "-s", "indonesian", str(pages)]
-    wall, rss, _ = timed(command, work / "omindex-rerun.log")
-    ingest["omindex"].update({"rerun_s": wall, "rerun_peak_rss_mb": rss})
-    log(f"  no-change rerun {wall:.1f} s")
+    if previous:
+        log("omindex: figures and database of the last run kept")
+        ingest["omindex"] = previous
+        results["omindex_reused"] = True
+    else:
+        run_omindex(ingest, python_x, pages, xapian_db, work)
     for engine in ingest.values():
         engine["articles_per_s"] = engine["articles"] / engine["wall_s"]
         engine["mb_per_s"] = page_mb / engine["wall_s"]
@@ -339,6 +345,22 @@ def main():
     print(markdown)
 
 
+def run_omindex(ingest, python_x, pages, xapian_db, work):
+    """omindex over the pages, then again with nothing changed."""
+    log("omindex -s indonesian: the same pages")
+    command = ["omindex", "--db", str(xapian_db), "--url", "/", "-s", "indonesian", "--overwrite", str(pages)]
+    wall, rss, _ = timed(command, work / "omindex.log")
+    documents = int(subprocess.run([python_x, str(ROOT / "bench" / "xapian_search.py"), "--db", str(xapian_db),
+                                    "--count"], capture_output=True, text=True, check=True).stdout)
+    ingest["omindex"] = {"wall_s": wall, "peak_rss_mb": rss, "articles": documents,
+                         "index_mb": folder_bytes(xapian_db) / 1e6}
+    log(f"  {wall:.1f} s, {rss:.0f} MB peak")
+    command = ["omindex", "--db", str(xapian_db), "--url", "/", "-s", "indonesian", str(pages)]
+    wall, rss, _ = timed(command, work / "omindex-rerun.log")
+    ingest["omindex"].update({"rerun_s": wall, "rerun_peak_rss_mb": rss})
+    log(f"  no-change rerun {wall:.1f} s")
+
+
 def add_cpu_times(results, work):
     """CPU seconds of each ingest: on a shared machine they vary less than wall time."""
     for engine, key, log_name in [
@@ -347,6 +369,8 @@ def add_cpu_times(results, work):
         ("omindex", "cpu_s", "omindex.log"),
         ("omindex", "rerun_cpu_s", "omindex-rerun.log"),
     ]:
+        if results.get("omindex_reused") and engine == "omindex":
+            continue
         results["ingest"][engine][key] = cpu_seconds(work / (log_name + ".time"))
     if "mix" in results:
         results["mix"]["cpu_s"] = cpu_seconds(work / "newsidx-mix.log.time")
@@ -361,6 +385,8 @@ def render(results):
     ours, theirs = ingest["newsidx"], ingest["omindex"]
     lines = [
         f"### {results['size']:,} articles ({results['date']}, commit {results['commit']})",
+        *(["", "omindex figures and database reused from an earlier run of this corpus (`--reuse-omindex`)."]
+          if results.get("omindex_reused") else []),
         "",
         f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory_mb'] / 1024:.1f} GiB; command `{results['command']}`.",
         f"Compared corpus: {page_articles:,} HTML and text pages, {page_mb:.0f} MB on disk, "
@@ -369,7 +395,7 @@ def render(results):
         "| ingest | newsidx | omindex | newsidx / omindex |",
         "|---|---:|---:|---:|",
         f"| wall time | {ours['wall_s']:.1f} s | {theirs['wall_s']:.1f} s | {ratio(ours['wall_s'], theirs['wall_s']):.2f} |",
-        f"| CPU time (user + sys) | {ours['cpu_s'] or 0:.1f} s | {theirs['cpu_s'] or 0:.1f} s | {ratio(ours['cpu_s'] or 0, theirs['cpu_s'] or 0):.2f} |",
+        f"| CPU time (user + sys) | {ours.get('cpu_s') or 0:.1f} s | {theirs.get('cpu_s') or 0:.1f} s | {ratio(ours.get('cpu_s') or 0, theirs.get('cpu_s') or 0):.2f} |",
         f"| articles indexed | {ours['articles']:,} | {theirs['articles']:,} | |",
         f"| articles/s | {ours['articles_per_s']:,.0f} | {theirs['articles_per_s']:,.0f} | {ratio(ours['articles_per_s'], theirs['articles_per_s']):.2f} |",
         f"| MB/s (input) | {ours['mb_per_s']:.1f} | {theirs['mb_per_s']:.1f} | {ratio(ours['mb_per_s'], theirs['mb_per_s']):.2f} |",
@@ -377,7 +403,7 @@ def render(results):
         f"| index size | {ours['index_mb']:.0f} MB | {theirs['index_mb']:.0f} MB | {ratio(ours['index_mb'], theirs['index_mb']):.2f} |",
         f"| index / article text | {ours['index_to_text']:.2f} | {theirs['index_to_text']:.2f} | |",
         f"| no-change rerun | {ours['rerun_s']:.1f} s | {theirs['rerun_s']:.1f} s | {ratio(ours['rerun_s'], theirs['rerun_s']):.2f} |",
-        f"| no-change rerun, CPU | {ours['rerun_cpu_s'] or 0:.1f} s | {theirs['rerun_cpu_s'] or 0:.1f} s | {ratio(ours['rerun_cpu_s'] or 0, theirs['rerun_cpu_s'] or 0):.2f} |",
+        f"| no-change rerun, CPU | {ours.get('rerun_cpu_s') or 0:.1f} s | {theirs.get('rerun_cpu_s') or 0:.1f} s | {ratio(ours.get('rerun_cpu_s') or 0, theirs.get('rerun_cpu_s') or 0):.2f} |",
     ]
     if "mix" in results:
         mix = results["mix"]

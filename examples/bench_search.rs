@@ -71,6 +71,7 @@ fn main() -> Result<()> {
             query: query.to_string(),
             limit: args.limit,
             offset: 0,
+            // Everything else as the command line's defaults: no filters, ranked by score.
             ..SearchRequest::default()
         };
         let started = Instant::now();
