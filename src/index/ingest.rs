@@ -276,7 +276,11 @@ pub fn ingest(
             summary.documents = state.finish()?;
             if target.rebuild.is_some() {
                 layout::publish(index_path, &news.dir)?;
-                layout::remove_others(index_path, &news.dir)?;
+                // The replaced generation stays until the next run: a search that read `CURRENT`
+                // just before the swap may still be opening it.
+                let mut keep = vec![news.dir.as_path()];
+                keep.extend(target.replaced.as_deref());
+                layout::remove_others(index_path, &keep)?;
             }
         }
         None => {
@@ -318,6 +322,8 @@ struct Target {
     rebuild: Option<String>,
     /// A brand-new index, published as soon as it exists.
     publish_now: bool,
+    /// The live generation a rebuild replaces.
+    replaced: Option<PathBuf>,
 }
 
 /// Picks the generation to write: the live one when it can be updated in place, else a new
@@ -350,18 +356,22 @@ fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
             news,
             rebuild: None,
             publish_now: true,
+            replaced: None,
         });
     };
     let Some(reason) = reason else {
-        // Up to date in place; an abandoned `--full` rebuild is only taking disk space.
+        // Up to date in place; an abandoned `--full` rebuild and the generation the last
+        // rebuild replaced are only taking disk space.
         if let Some(stale) = building {
             layout::remove_generation(root, &stale)?;
         }
+        layout::remove_others(root, &[&live_dir])?;
         let news = NewsIndex::open_dir(root, &live_dir)?;
         return Ok(Target {
             news,
             rebuild: None,
             publish_now: false,
+            replaced: None,
         });
     };
     if let Some(partial) = building {
@@ -380,6 +390,7 @@ fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
                 news,
                 rebuild: Some(format!("{reason}; resuming the unfinished rebuild")),
                 publish_now: false,
+                replaced: Some(live_dir),
             });
         }
         layout::remove_generation(root, &partial)?;
@@ -390,6 +401,7 @@ fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
         news,
         rebuild: Some(reason),
         publish_now: false,
+        replaced: Some(live_dir),
     })
 }
 

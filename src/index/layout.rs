@@ -93,9 +93,9 @@ pub fn publish(root: &Path, generation: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Removes every generation under `root` except `keep`, and tantivy files of a pre-generation
-/// index. Readers that already opened them keep their open files.
-pub fn remove_others(root: &Path, keep: &Path) -> Result<()> {
+/// Removes every generation under `root` except those in `keep`, and tantivy files of a
+/// pre-generation index. Readers that already opened them keep their open files.
+pub fn remove_others(root: &Path, keep: &[&Path]) -> Result<()> {
     if root.join("meta.json").is_file() {
         remove_legacy_files(root)?;
     }
@@ -106,7 +106,7 @@ pub fn remove_others(root: &Path, keep: &Path) -> Result<()> {
             .file_name()
             .to_str()
             .is_some_and(|name| name.starts_with(GENERATION_PREFIX));
-        if is_generation && path != keep && path.is_dir() {
+        if is_generation && !keep.contains(&path.as_path()) && path.is_dir() {
             fs::remove_dir_all(&path).map_err(io_error(&path))?;
         }
     }
@@ -200,7 +200,7 @@ mod tests {
         let second = new_generation(root).unwrap();
         assert_ne!(first, second);
         publish(root, &second).unwrap();
-        remove_others(root, &second).unwrap();
+        remove_others(root, &[&second]).unwrap();
         assert_eq!(live(root).unwrap(), Some(second));
         assert!(!first.exists());
     }
