@@ -90,10 +90,11 @@ QUERY LANGUAGE
   banjir bandang       Plain words, matched in every inflected form (banjir, kebanjiran,
                        banjirnya). Articles holding all the words rank above those holding
                        some; articles where the words stand together rank higher still.
-  \"bekerja sama\"       A quoted phrase: these exact word forms, in this order. Required.
+  \"bekerja sama\"       A quoted phrase: these exact word forms, in this order.
                        \"bekerja sama\" does not match \"kerja sama\"; plain words do.
   -jakarta             Exclude articles with this word (or -\"a phrase\").
-  +banjir              Require this word.
+  +banjir              Require this word (or +\"a phrase\"); otherwise words and phrases
+                       are optional, and articles holding all of them come first.
   banjir OR longsor    Either one (OR in capitals).
   (banjir OR longsor) bogor
                        Parentheses group.

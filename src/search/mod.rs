@@ -290,6 +290,7 @@ fn ranked(
     sort: Sort,
     limit: usize,
 ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+    let newest = newest_date(searcher);
     let collector =
         TopDocs::with_limit(limit.max(1)).tweak_score(move |segment: &SegmentReader| {
             let dates = segment.fast_fields().date("date").ok();
@@ -304,7 +305,7 @@ fn ranked(
                     (Sort::Newest, Some(seconds)) => seconds,
                     (Sort::Oldest, Some(seconds)) => -seconds,
                 };
-                (order, score)
+                (order, score + rank::freshness(date, newest))
             }
         });
     let found = searcher.search(query, &collector)?;
@@ -312,6 +313,18 @@ fn ranked(
         .into_iter()
         .map(|((_, score), address)| (score, address))
         .collect())
+}
+
+/// The latest article date in the index, in seconds: "recent" is measured from it, so an
+/// archive ranks the same whenever it is searched.
+fn newest_date(searcher: &Searcher) -> Option<i64> {
+    searcher
+        .segment_readers()
+        .iter()
+        .filter_map(|segment| segment.fast_fields().date("date").ok())
+        .filter(|column| column.num_docs() > 0 && column.values.num_vals() > 0)
+        .map(|column| column.max_value().into_timestamp_secs())
+        .max()
 }
 
 /// Groups ranked results by story: each kept address with the addresses of its copies.

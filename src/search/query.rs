@@ -5,6 +5,9 @@
 //! dangling `OR`) is read as well as it can be, and what was set aside is listed in
 //! [`ParsedQuery::notes`].
 //!
+//! Plain words and quoted phrases are optional clauses (articles with all of them rank first);
+//! field clauses and `+` are required; `-` excludes.
+//!
 //! ```
 //! use newsidx::search::query::{parse, Node, Occur};
 //! let parsed = parse(r#"banjir "kerja sama" -jakarta"#);
@@ -40,7 +43,7 @@ impl QueryField {
 pub enum Occur {
     /// Counts towards the score; documents with more of these rank higher.
     Should,
-    /// Every result has it (quoted phrases, fields, `+word`).
+    /// Every result has it (fields, `+word`).
     Must,
     /// No result has it (`-word`).
     MustNot,
@@ -263,8 +266,7 @@ impl Parser {
             _ => Node::Or(alternatives),
         };
         let occur = explicit.unwrap_or(match &node {
-            Node::Phrase { .. } => Occur::Must,
-            Node::Word { field: Some(_), .. } => Occur::Must,
+            Node::Word { field: Some(_), .. } | Node::Phrase { field: Some(_), .. } => Occur::Must,
             _ => Occur::Should,
         });
         Some(Clause { occur, node })
@@ -338,10 +340,13 @@ mod tests {
     }
 
     #[test]
-    fn phrases_and_fields_are_required() {
-        let parsed = parse(r#""bekerja sama" title:banjir source:kompas.com"#);
+    fn fields_are_required_phrases_optional() {
+        let parsed = parse(r#""bekerja sama" title:banjir source:kompas.com +"a b""#);
         let occurs: Vec<Occur> = parsed.clauses.iter().map(|clause| clause.occur).collect();
-        assert_eq!(occurs, [Occur::Must, Occur::Must, Occur::Must]);
+        assert_eq!(
+            occurs,
+            [Occur::Should, Occur::Must, Occur::Must, Occur::Must]
+        );
         assert_eq!(
             parsed.clauses[1].node,
             Node::Word {

@@ -6,6 +6,8 @@
 //!   any document for the words themselves, so it ranks above documents holding only some.
 //! - Proximity: neighbouring query words are also asked for as phrases (adjacent, and within a
 //!   short window), so "kerja sama militer" standing together outranks the words scattered.
+//! - Freshness: a recent article gains up to [`FRESHNESS_WEIGHT`] (measured from the newest
+//!   article in the index), enough to settle near-ties, not to beat a clearly better match.
 //! - Quoted phrases match the exact-form sub-fields (`*_exact`), so "bekerja sama" does not
 //!   match "kerja sama".
 //! - A query whose plain words are all stopwords for the analyzer is answered from the
@@ -25,7 +27,7 @@ use super::filter::matching_sources;
 use super::query::{Clause, Node, Occur, ParsedQuery, QueryField};
 use crate::index::Fields;
 
-pub const TITLE_WEIGHT: f32 = 2.5;
+pub const TITLE_WEIGHT: f32 = 1.5;
 pub const BODY_WEIGHT: f32 = 1.0;
 pub const CAPTIONS_WEIGHT: f32 = 0.8;
 pub const BYLINE_WEIGHT: f32 = 0.5;
@@ -40,6 +42,21 @@ pub const NEAR_SLOP: u32 = 4;
 pub const RUN_WEIGHT: f32 = 1.0;
 /// Runs longer than this are only asked for pair by pair.
 const MAX_RUN_PHRASE: usize = 8;
+
+/// Most a result's date adds to its score, for an article as recent as the newest indexed.
+pub const FRESHNESS_WEIGHT: f32 = 2.0;
+/// Days over which that addition falls to about a third.
+pub const FRESHNESS_DAYS: f32 = 365.0;
+
+/// The freshness prior: news readers want the recent story when relevance is close. Small
+/// next to BM25 differences between a good and a poor match; a tie-breaker among near-equals.
+pub fn freshness(date: Option<i64>, newest: Option<i64>) -> f32 {
+    let (Some(date), Some(newest)) = (date, newest) else {
+        return 0.0;
+    };
+    let age_days = (newest - date).max(0) as f32 / 86_400.0;
+    FRESHNESS_WEIGHT * (-age_days / FRESHNESS_DAYS).exp()
+}
 
 /// The terms a result's passages are marked with.
 #[derive(Clone, Debug, Default)]
@@ -103,11 +120,11 @@ impl<'a> Compiler<'a> {
 
     /// Compiles `parsed`, falling back to exact forms when its words are all stopwords.
     pub fn compile(mut self, parsed: &ParsedQuery) -> Compiled {
-        let query = self.sequence(&parsed.clauses, false);
+        let query = self.sequence(&parsed.clauses, false, true);
         let positive_words = has_positive_words(&parsed.clauses);
         if positive_words && self.highlights.stemmed.is_empty() && !self.exact_words {
             self.exact_words = true;
-            let fallback = self.sequence(&parsed.clauses, false);
+            let fallback = self.sequence(&parsed.clauses, false, true);
             if fallback.is_some() {
                 return Compiled {
                     query: fallback,
@@ -121,9 +138,10 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// A sequence of clauses: required, excluded and optional parts, the all-words bonus and
-    /// the proximity boosts.
-    fn sequence(&mut self, clauses: &[Clause], negated: bool) -> Option<Box<dyn Query>> {
+    /// A sequence of clauses: required, excluded and optional parts, the proximity boosts and,
+    /// for the whole query (`top`), the all-words bonus. A parenthesised group gets no bonus
+    /// of its own: it would outweigh the rest of the query.
+    fn sequence(&mut self, clauses: &[Clause], negated: bool, top: bool) -> Option<Box<dyn Query>> {
         let mut must: Vec<Box<dyn Query>> = Vec::new();
         let mut must_not: Vec<Box<dyn Query>> = Vec::new();
         let mut optional: Vec<Box<dyn Query>> = Vec::new();
@@ -156,7 +174,7 @@ impl<'a> Compiler<'a> {
             must.push(Box::new(AllQuery));
         }
         let mut parts: Vec<(TantivyOccur, Box<dyn Query>)> = Vec::new();
-        if optional.len() >= 2 {
+        if top && optional.len() >= 2 {
             let every: Vec<(TantivyOccur, Box<dyn Query>)> = optional
                 .iter()
                 .map(|query| (TantivyOccur::Must, query.box_clone()))
@@ -329,7 +347,7 @@ impl<'a> Compiler<'a> {
                     _ => Some(Box::new(BooleanQuery::union(queries))),
                 }
             }
-            Node::Group(clauses) => self.sequence(clauses, negated),
+            Node::Group(clauses) => self.sequence(clauses, negated, false),
         }
     }
 

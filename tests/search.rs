@@ -1,0 +1,493 @@
+//! `newsidx search`: ranking, the query language, filters, sort, copies and snippets, run
+//! through the real binary on small corpora written here.
+
+mod common;
+
+use common::Sandbox;
+use serde_json::Value;
+
+/// A plain-text article: title, blank line, body (the text extractor's layout).
+fn article(sandbox: &Sandbox, name: &str, title: &str, body: &str) {
+    sandbox.write(name, format!("{title}\n\n{body}\n"));
+}
+
+/// A JSON article with a date, a source and authors.
+fn json_article(sandbox: &Sandbox, name: &str, title: &str, date: &str, source: &str, body: &str) {
+    let record = serde_json::json!({
+        "title": title,
+        "date": date,
+        "source": source,
+        "authors": ["Rina Wulandari"],
+        "body": body,
+    });
+    sandbox.write(name, record.to_string());
+}
+
+fn titles(results: &Value) -> Vec<String> {
+    results["hits"]
+        .as_array()
+        .expect("hits array")
+        .iter()
+        .map(|hit| hit["title"].as_str().expect("title").to_string())
+        .collect()
+}
+
+fn marked(snippet: &Value) -> Vec<String> {
+    let text = snippet["text"].as_str().expect("text");
+    snippet["highlights"]
+        .as_array()
+        .expect("highlights")
+        .iter()
+        .map(|range| {
+            let start = range[0].as_u64().expect("start") as usize;
+            let end = range[1].as_u64().expect("end") as usize;
+            text[start..end].to_string()
+        })
+        .collect()
+}
+
+const FILLER: &str = "Pertemuan itu berlangsung di ibu kota dan dihadiri banyak pejabat.";
+
+#[test]
+fn all_words_rank_above_some_and_partial_matches_still_come_back() {
+    let sandbox = Sandbox::new();
+    article(
+        &sandbox,
+        "a.txt",
+        "Latihan Gabungan Angkatan Laut",
+        &format!(
+            "Latihan militer digelar pekan ini. Militer kedua negara ikut. Militer lagi. {FILLER}"
+        ),
+    );
+    article(
+        &sandbox,
+        "b.txt",
+        "Dua Negara Menjalin Kesepakatan",
+        &format!("Kedua negara sepakat melanjutkan kerja sama di bidang militer. {FILLER}"),
+    );
+    sandbox.ingest();
+    let results = sandbox.search_json("kerja sama militer", &[]);
+    assert_eq!(results["total"], 2);
+    assert_eq!(
+        titles(&results),
+        [
+            "Dua Negara Menjalin Kesepakatan",
+            "Latihan Gabungan Angkatan Laut"
+        ]
+    );
+}
+
+#[test]
+fn words_standing_together_rank_above_scattered_words() {
+    let sandbox = Sandbox::new();
+    article(
+        &sandbox,
+        "scattered.txt",
+        "Laporan Tahunan Kementerian",
+        &format!("Kerja keras para pegawai diakui. Mereka sama sekali tidak lelah. Anggaran militer naik. {FILLER}"),
+    );
+    article(
+        &sandbox,
+        "together.txt",
+        "Laporan Tahunan Kedutaan",
+        &format!(
+            "Pemerintah memperkuat kerja sama militer dengan negara tetangga. {FILLER} {FILLER}"
+        ),
+    );
+    sandbox.ingest();
+    let results = sandbox.search_json("kerja sama militer", &[]);
+    assert_eq!(
+        titles(&results),
+        ["Laporan Tahunan Kedutaan", "Laporan Tahunan Kementerian"]
+    );
+}
+
+#[test]
+fn a_title_match_outranks_a_body_match() {
+    let sandbox = Sandbox::new();
+    article(
+        &sandbox,
+        "body.txt",
+        "Kabar Dari Daerah",
+        &format!("Warga melaporkan banjir di desa mereka. {FILLER}"),
+    );
+    article(
+        &sandbox,
+        "title.txt",
+        "Banjir Rendam Desa",
+        &format!("Warga mengungsi ke balai desa sejak pagi. {FILLER}"),
+    );
+    sandbox.ingest();
+    let results = sandbox.search_json("banjir", &[]);
+    assert_eq!(
+        titles(&results),
+        ["Banjir Rendam Desa", "Kabar Dari Daerah"]
+    );
+}
+
+#[test]
+fn quoted_phrases_match_exact_forms_only() {
+    let sandbox = Sandbox::new();
+    article(
+        &sandbox,
+        "kerja.txt",
+        "Kerja Sama Dagang",
+        &format!("Kedua negara menandatangani kerja sama dagang. {FILLER}"),
+    );
+    article(
+        &sandbox,
+        "bekerja.txt",
+        "Petani Bergotong Royong",
+        &format!("Para petani bekerja sama membersihkan saluran irigasi. {FILLER}"),
+    );
+    sandbox.ingest();
+    let results = sandbox.search_json("\"bekerja sama\"", &[]);
+    assert_eq!(titles(&results), ["Petani Bergotong Royong"]);
+    let snippet = &results["hits"][0]["snippets"][0];
+    assert_eq!(marked(snippet), ["bekerja sama"]);
+    // Plain words match both.
+    assert_eq!(sandbox.search_json("kerja sama", &[])["total"], 2);
+}
+
+#[test]
+fn exclusion_or_parentheses_and_fields() {
+    let sandbox = Sandbox::new();
+    article(
+        &sandbox,
+        "banjir-bogor.txt",
+        "Banjir di Bogor",
+        &format!("Hujan deras membuat sungai meluap di Bogor. {FILLER}"),
+    );
+    article(
+        &sandbox,
+        "longsor-bogor.txt",
+        "Longsor di Bogor",
+        &format!("Tebing runtuh menimpa rumah warga di Bogor. {FILLER}"),
+    );
+    article(
+        &sandbox,
+        "banjir-jakarta.txt",
+        "Banjir di Jakarta",
+        &format!("Hujan deras merendam jalan di Jakarta. Bogor juga disebut. {FILLER}"),
+    );
+    sandbox.ingest();
+    let mut found = titles(&sandbox.search_json("bogor -jakarta", &[]));
+    found.sort();
+    assert_eq!(found, ["Banjir di Bogor", "Longsor di Bogor"]);
+
+    let mut found = titles(&sandbox.search_json("title:(banjir OR longsor) +bogor", &[]));
+    found.sort();
+    assert_eq!(
+        found,
+        ["Banjir di Bogor", "Banjir di Jakarta", "Longsor di Bogor"]
+    );
+
+    let found = titles(&sandbox.search_json("title:bogor -title:banjir", &[]));
+    assert_eq!(found, ["Longsor di Bogor"]);
+
+    assert_eq!(sandbox.search_json("caption:bogor", &[])["total"], 0);
+}
+
+#[test]
+fn malformed_queries_are_answered_without_failing() {
+    let sandbox = Sandbox::new();
+    article(
+        &sandbox,
+        "a.txt",
+        "Gempa Guncang Cianjur",
+        &format!("Gempa berkekuatan lima skala Richter mengguncang Cianjur. {FILLER}"),
+    );
+    sandbox.ingest();
+    for query in [
+        "\"gempa cianjur",
+        "(gempa",
+        "gempa )",
+        "- gempa",
+        "gempa OR",
+        "title:",
+        "-",
+    ] {
+        let output = sandbox.run(&["search", query, "--json"]);
+        assert!(output.status.success(), "{query:?} failed: {output:?}");
+        let results: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        assert!(results["total"].is_number(), "{query:?}");
+    }
+    let output = sandbox.run(&["search", "(gempa", "--color", "never"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unclosed `(`"), "{stderr}");
+    assert_eq!(
+        titles(&sandbox.search_json("(gempa", &[])),
+        ["Gempa Guncang Cianjur"]
+    );
+}
+
+#[test]
+fn a_query_of_stopwords_still_finds_articles() {
+    let sandbox = Sandbox::new();
+    article(
+        &sandbox,
+        "a.txt",
+        "Sebuah Catatan",
+        &format!("Ini adalah yang terbaik dari yang ada. {FILLER}"),
+    );
+    sandbox.ingest();
+    let results = sandbox.search_json("yang dan", &[]);
+    assert_eq!(results["total"], 1);
+    let snippet = &results["hits"][0]["snippets"][0];
+    assert!(marked(snippet).iter().any(|word| word == "yang"));
+}
+
+fn dated_corpus() -> Sandbox {
+    let sandbox = Sandbox::new();
+    json_article(
+        &sandbox,
+        "a.json",
+        "Harga Cabai Naik di Akhir Tahun",
+        "2022-12-30T10:00:00+07:00",
+        "kompas.com",
+        &format!("Harga cabai di pasar tradisional naik menjelang tahun baru. {FILLER}"),
+    );
+    json_article(
+        &sandbox,
+        "b.json",
+        "Harga Cabai Turun Setelah Panen",
+        "2023-03-15T08:00:00+07:00",
+        "detik.com",
+        &format!("Harga cabai turun karena panen raya di sentra produksi. {FILLER}"),
+    );
+    json_article(
+        &sandbox,
+        "c.json",
+        "Harga Cabai Stabil",
+        "2021-06-01T09:00:00+07:00",
+        "tempo.co",
+        &format!("Harga cabai stabil sepanjang bulan ini menurut pedagang. {FILLER}"),
+    );
+    sandbox.ingest();
+    sandbox
+}
+
+#[test]
+fn date_filters_cover_whole_periods_in_every_written_form() {
+    let sandbox = dated_corpus();
+    let mut found = titles(&sandbox.search_json("cabai", &["--since", "2022"]));
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "Harga Cabai Naik di Akhir Tahun",
+            "Harga Cabai Turun Setelah Panen"
+        ]
+    );
+    let found = titles(&sandbox.search_json(
+        "cabai",
+        &["--until", "30 Desember 2022", "--since", "2022-12"],
+    ));
+    assert_eq!(found, ["Harga Cabai Naik di Akhir Tahun"]);
+    let found = titles(&sandbox.search_json("cabai", &["--until", "2022-12-29"]));
+    assert_eq!(found, ["Harga Cabai Stabil"]);
+
+    let output = sandbox.run(&["search", "cabai", "--since", "kemarin"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("30 Desember 2022"));
+}
+
+#[test]
+fn source_filter_is_repeatable_and_matches_by_name() {
+    let sandbox = dated_corpus();
+    let mut found =
+        titles(&sandbox.search_json("cabai", &["--source", "kompas", "--source", "tempo.co"]));
+    found.sort();
+    assert_eq!(
+        found,
+        ["Harga Cabai Naik di Akhir Tahun", "Harga Cabai Stabil"]
+    );
+    assert_eq!(
+        titles(&sandbox.search_json("cabai source:detik", &[])),
+        ["Harga Cabai Turun Setelah Panen"]
+    );
+    assert_eq!(
+        sandbox.search_json("cabai", &["--source", "republika"])["total"],
+        0
+    );
+}
+
+#[test]
+fn sort_newest_and_oldest() {
+    let sandbox = dated_corpus();
+    assert_eq!(
+        titles(&sandbox.search_json("cabai", &["--sort", "newest"])),
+        [
+            "Harga Cabai Turun Setelah Panen",
+            "Harga Cabai Naik di Akhir Tahun",
+            "Harga Cabai Stabil"
+        ]
+    );
+    assert_eq!(
+        titles(&sandbox.search_json("cabai", &["--sort", "oldest"])),
+        [
+            "Harga Cabai Stabil",
+            "Harga Cabai Naik di Akhir Tahun",
+            "Harga Cabai Turun Setelah Panen"
+        ]
+    );
+}
+
+#[test]
+fn a_filter_only_search_shows_the_lead() {
+    let sandbox = dated_corpus();
+    let results = sandbox.search_json("", &["--source", "tempo"]);
+    assert_eq!(results["total"], 1);
+    let snippet = &results["hits"][0]["snippets"][0];
+    assert_eq!(snippet["field"], "body");
+    assert!(snippet["text"]
+        .as_str()
+        .expect("text")
+        .starts_with("Harga cabai stabil sepanjang bulan ini"));
+    assert_eq!(snippet["highlights"], serde_json::json!([]));
+}
+
+#[test]
+fn json_output_field_by_field() {
+    let sandbox = dated_corpus();
+    let results = sandbox.search_json("cabai panen", &["--limit", "1"]);
+    assert_eq!(results["query"], "cabai panen");
+    assert_eq!(results["total"], 3);
+    assert!(results["took_ms"].as_f64().expect("took_ms") >= 0.0);
+    let hits = results["hits"].as_array().expect("hits");
+    assert_eq!(hits.len(), 1);
+    let hit = &hits[0];
+    assert_eq!(hit["rank"], 1);
+    assert!(hit["score"].as_f64().expect("score") > 0.0);
+    assert_eq!(hit["id"], "b.json");
+    assert_eq!(hit["title"], "Harga Cabai Turun Setelah Panen");
+    assert_eq!(hit["date"], "2023-03-15T08:00:00+07:00");
+    assert_eq!(hit["byline"], "Rina Wulandari");
+    assert_eq!(hit["source"], "detik.com");
+    assert_eq!(hit["url"], Value::Null);
+    assert_eq!(hit["path"], "b.json");
+    assert_eq!(hit["duplicates"], serde_json::json!([]));
+    let snippet = &hit["snippets"][0];
+    assert_eq!(snippet["field"], "body");
+    assert_eq!(
+        snippet["text"],
+        "Harga cabai turun karena panen raya di sentra produksi."
+    );
+    assert_eq!(marked(snippet), ["cabai", "panen"]);
+
+    let page_two = sandbox.search_json("cabai panen", &["--limit", "1", "--offset", "1"]);
+    assert_eq!(page_two["hits"][0]["rank"], 2);
+    assert_ne!(page_two["hits"][0]["id"], "b.json");
+}
+
+#[test]
+fn the_same_wire_story_on_several_sites_is_shown_once() {
+    let sandbox = Sandbox::new();
+    let story = "Badan Meteorologi, Klimatologi, dan Geofisika memperingatkan potensi hujan lebat \
+        disertai angin kencang di sejumlah wilayah Jawa Barat selama tiga hari ke depan. Warga yang \
+        tinggal di lereng bukit dan bantaran sungai diminta waspada terhadap banjir dan tanah \
+        longsor. Kepala stasiun setempat mengatakan curah hujan tertinggi diperkirakan terjadi pada \
+        sore hingga malam hari, sehingga masyarakat diimbau menunda perjalanan jauh dan memeriksa \
+        saluran air di sekitar rumah masing-masing sebelum musim hujan mencapai puncaknya.";
+    json_article(
+        &sandbox,
+        "a.json",
+        "BMKG: Waspada Hujan Lebat",
+        "2024-01-02",
+        "antaranews.com",
+        story,
+    );
+    json_article(
+        &sandbox,
+        "b.json",
+        "Hujan Lebat Mengancam Jawa Barat",
+        "2024-01-02",
+        "suara.com",
+        &format!("BANDUNG - {story}"),
+    );
+    json_article(
+        &sandbox,
+        "c.json",
+        "Hujan Ringan di Jakarta",
+        "2024-01-02",
+        "tempo.co",
+        &format!("Hujan ringan turun di Jakarta sepanjang pagi tanpa angin. {FILLER} {FILLER} {FILLER} {FILLER} {FILLER}"),
+    );
+    sandbox.ingest();
+    let results = sandbox.search_json("hujan lebat", &[]);
+    let hits = results["hits"].as_array().expect("hits");
+    assert_eq!(hits.len(), 2, "{results}");
+    let folded: Vec<&Value> = hits
+        .iter()
+        .filter(|hit| !hit["duplicates"].as_array().expect("array").is_empty())
+        .collect();
+    assert_eq!(folded.len(), 1);
+    assert_eq!(folded[0]["duplicates"].as_array().expect("array").len(), 1);
+
+    let all = sandbox.search_json("hujan lebat", &["--all-copies"]);
+    assert_eq!(all["hits"].as_array().expect("hits").len(), 3);
+
+    let human = sandbox.ok(&["search", "hujan lebat", "--color", "never"]);
+    assert!(human.contains("also: 1 near-identical copy"), "{human}");
+}
+
+#[test]
+fn human_output_marks_matches_in_bold_only_with_colour() {
+    let sandbox = dated_corpus();
+    let plain = sandbox.ok(&["search", "panen", "--color", "never"]);
+    assert!(
+        plain.contains("1. Harga Cabai Turun Setelah Panen"),
+        "{plain}"
+    );
+    assert!(
+        plain.contains("2023-03-15T08:00:00+07:00 | detik.com | b.json"),
+        "{plain}"
+    );
+    assert!(plain.contains("[panen]"), "{plain}");
+    assert!(!plain.contains('\u{1b}'));
+
+    let bold = sandbox.ok(&["search", "panen", "--color", "always"]);
+    assert!(bold.contains("\u{1b}[1mpanen\u{1b}[0m"), "{bold}");
+
+    // Not a terminal, so `auto` means no colour; NO_COLOR is respected too.
+    let auto = sandbox.ok(&["search", "panen"]);
+    assert!(!auto.contains('\u{1b}'));
+}
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let sandbox = Sandbox::new();
+    // More output than a pipe buffer holds, so the writer really meets the closed pipe.
+    for at in 0..300 {
+        article(
+            &sandbox,
+            &format!("{at}.txt"),
+            &format!("Berita Pasar Nomor {at}"),
+            &format!(
+                "Harga beras di pasar induk nomor {at} hari ini tercatat stabil. Pedagang beras \
+                 menyebut pasokan cukup. Konsumen beras juga tenang menjelang akhir pekan. {FILLER}"
+            ),
+        );
+    }
+    sandbox.ingest();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsidx"))
+        .args(["search", "beras", "--limit", "300"])
+        .env("NEWSIDX_INDEX", sandbox.index())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).expect("some output");
+    drop(stdout);
+    let output = child.wait_with_output().expect("wait");
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
