@@ -443,7 +443,10 @@ fn human_output_marks_matches_in_bold_only_with_colour() {
         plain.contains("2023-03-15T08:00:00+07:00 | detik.com | b.json"),
         "{plain}"
     );
-    assert!(plain.contains("[panen]"), "{plain}");
+    assert!(
+        plain.contains("   Harga cabai turun karena panen raya di sentra produksi.\n"),
+        "{plain}"
+    );
     assert!(!plain.contains('\u{1b}'));
 
     let bold = sandbox.ok(&["search", "panen", "--color", "always"]);
