@@ -94,16 +94,35 @@ fn mix(mut hash: u64) -> u64 {
     hash ^ (hash >> 31)
 }
 
+/// Copies of one wire story appear within this many seconds of each other (two days); a
+/// template filled in every day ("harga emas hari ini") is a new story each day.
+pub const MAX_APART_SECS: i64 = 2 * 86_400;
+
+/// One ranked item as [`collapse`] sees it: its sketch and its date (seconds), if any.
+#[derive(Clone, Debug, Default)]
+pub struct Item {
+    pub sketch: Vec<u64>,
+    pub date: Option<i64>,
+}
+
 /// Groups ranked items: each kept item with the later items that copy it.
 ///
-/// `sketches[i]` belongs to the i-th item in rank order; the answer lists, for each kept
-/// item in order, its index and the indexes of its copies.
-pub fn collapse(sketches: &[Vec<u64>]) -> Vec<(usize, Vec<usize>)> {
+/// `items[i]` is the i-th item in rank order; the answer lists, for each kept item in order,
+/// its index and the indexes of its copies. Copies share most of their sketch and, when both
+/// are dated, were published within [`MAX_APART_SECS`].
+pub fn collapse(items: &[Item]) -> Vec<(usize, Vec<usize>)> {
+    let same_story = |left: &Item, right: &Item| {
+        let close = match (left.date, right.date) {
+            (Some(left), Some(right)) => (left - right).abs() <= MAX_APART_SECS,
+            _ => true,
+        };
+        close && near(&left.sketch, &right.sketch)
+    };
     let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
-    for (at, sketch) in sketches.iter().enumerate() {
+    for (at, item) in items.iter().enumerate() {
         match groups
             .iter_mut()
-            .find(|(kept, _)| near(&sketches[*kept], sketch))
+            .find(|(kept, _)| same_story(&items[*kept], item))
         {
             Some((_, copies)) => copies.push(at),
             None => groups.push((at, Vec::new())),
@@ -149,7 +168,23 @@ mod tests {
     fn collapse_keeps_the_first_of_each_story() {
         let story = fingerprint(STORY);
         let copy = fingerprint(&format!("JAKARTA - {STORY}"));
-        let groups = collapse(&[story, Vec::new(), copy, Vec::new()]);
-        assert_eq!(groups, vec![(0, vec![2]), (1, vec![]), (3, vec![])]);
+        let item = |sketch: &Vec<u64>, date| Item {
+            sketch: sketch.clone(),
+            date,
+        };
+        let day = 86_400;
+        let groups = collapse(&[
+            item(&story, Some(10 * day)),
+            item(&Vec::new(), None),
+            item(&copy, Some(11 * day)),
+            item(&Vec::new(), None),
+            // The same text a week later is a new story (a daily template).
+            item(&copy, Some(17 * day)),
+            item(&copy, None),
+        ]);
+        assert_eq!(
+            groups,
+            vec![(0, vec![2, 5]), (1, vec![]), (3, vec![]), (4, vec![])]
+        );
     }
 }

@@ -334,18 +334,24 @@ fn fold_duplicates(
 ) -> Vec<(DocAddress, Vec<DocAddress>)> {
     let mut columns = Vec::new();
     for segment in searcher.segment_readers() {
-        columns.push(segment.fast_fields().u64("fingerprint").ok());
+        let fast = segment.fast_fields();
+        columns.push((fast.u64("fingerprint").ok(), fast.date("date").ok()));
     }
-    let prints: Vec<Vec<u64>> = ranked
+    let prints: Vec<dedup::Item> = ranked
         .iter()
         .map(|(_, address)| {
-            let mut sketch: Vec<u64> = columns
-                .get(address.segment_ord as usize)
-                .and_then(|column| column.as_ref())
+            let (sketches, dates) = match columns.get(address.segment_ord as usize) {
+                Some((sketches, dates)) => (sketches.as_ref(), dates.as_ref()),
+                None => (None, None),
+            };
+            let mut sketch: Vec<u64> = sketches
                 .map(|column| column.values_for_doc(address.doc_id).collect())
                 .unwrap_or_default();
             sketch.sort_unstable();
-            sketch
+            let date = dates
+                .and_then(|column| column.first(address.doc_id))
+                .map(|date| date.into_timestamp_secs());
+            dedup::Item { sketch, date }
         })
         .collect();
     dedup::collapse(&prints)
