@@ -284,7 +284,13 @@ fn run_tantivy(
     for set in sets {
         let mut set_runs = HashMap::new();
         for (query, text) in &set.topics {
-            let (parsed, _) = parser.parse_query_lenient(text);
+            // Query syntax (`:`, quotes, `-`, parentheses) would make tantivy's parser drop or
+            // misread parts of natural text; the reference gets the words alone.
+            let words: String = text
+                .chars()
+                .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+                .collect();
+            let (parsed, _) = parser.parse_query_lenient(&words);
             let top = searcher.search(&parsed, &TopDocs::with_limit(DEPTH).order_by_score())?;
             let mut ids = Vec::new();
             for (_, address) in top {

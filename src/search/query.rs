@@ -143,6 +143,11 @@ fn lex(text: &str, notes: &mut Vec<String>) -> Vec<Token> {
                 chars.next();
                 tokens.push(Token::Close);
             }
+            // A sign is an operator only where a word could start: after a space, `(` or at
+            // the start. "(Cagub)-Cawagub" is prose, not an exclusion.
+            '-' | '+' if !starts_word(text, start) => {
+                chars.next();
+            }
             '-' | '+' => {
                 chars.next();
                 let followed = chars
@@ -169,6 +174,13 @@ fn lex(text: &str, notes: &mut Vec<String>) -> Vec<Token> {
         }
     }
     tokens
+}
+
+fn starts_word(text: &str, at: usize) -> bool {
+    text[..at]
+        .chars()
+        .next_back()
+        .is_none_or(|before| before.is_whitespace() || before == '(')
 }
 
 /// A bare word, `OR`, or `field:rest`.
@@ -444,6 +456,16 @@ mod tests {
         let parsed = parse("Prabowo-Gibran -x");
         assert_eq!(parsed.clauses[0], should(word("Prabowo-Gibran")));
         assert_eq!(parsed.clauses[1].occur, Occur::MustNot);
+    }
+
+    #[test]
+    fn a_sign_after_a_word_is_prose() {
+        let parsed = parse("(Cagub)-Cawagub \"Mean Girls\"-nya");
+        assert!(parsed
+            .clauses
+            .iter()
+            .all(|clause| clause.occur == Occur::Should));
+        assert_eq!(parsed.clauses[1], should(word("Cawagub")));
     }
 
     #[test]
