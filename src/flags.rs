@@ -21,6 +21,7 @@ pub enum Command {
     /// Walk corpus folders, normalise every article, and build or update the index.
     Ingest(IngestArgs),
     /// Search the index and print ranked results with highlighted snippets.
+    #[command(long_about = SEARCH_HELP)]
     Search(SearchArgs),
     /// Print the index terms the Indonesian analyzer makes of TEXT.
     Analyze(AnalyzeArgs),
@@ -120,7 +121,6 @@ JSON (--json)
   Highlights are byte offsets into that snippet's text.";
 
 #[derive(Debug, clap::Args)]
-#[command(long_about = SEARCH_HELP)]
 pub struct SearchArgs {
     /// The query (see QUERY LANGUAGE below).
     #[arg(allow_hyphen_values = true)]

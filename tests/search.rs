@@ -494,3 +494,20 @@ fn closed_pipe_ends_quietly() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn help_documents_the_query_language() {
+    let sandbox = Sandbox::new();
+    let help = sandbox.ok(&["search", "--help"]);
+    for needle in [
+        "QUERY LANGUAGE",
+        "\"bekerja sama\"",
+        "-jakarta",
+        "OR",
+        "title:",
+        "--since",
+        "duplicates",
+    ] {
+        assert!(help.contains(needle), "{needle} missing from:\n{help}");
+    }
+}
