@@ -94,10 +94,18 @@ enum Token {
     Or,
 }
 
+/// Words above which a query is read as pasted prose, whose dashes are punctuation
+/// ("Mutiara Hitam -julukan Persipura- melawat", "akun Instagram -nya"), not exclusions.
+pub const PROSE_WORDS: usize = 15;
+
+/// Clitics that scraped text writes apart from their word ("Instagram -nya").
+const CLITICS: &[&str] = &["nya", "lah", "kah", "tah", "pun", "ku", "mu"];
+
 /// Parses `text`; never fails.
 pub fn parse(text: &str) -> ParsedQuery {
     let mut notes = Vec::new();
-    let tokens = lex(text, &mut notes);
+    let prose = text.split_whitespace().count() > PROSE_WORDS;
+    let tokens = lex(text, prose, &mut notes);
     let mut parser = Parser {
         tokens,
         at: 0,
@@ -110,7 +118,7 @@ pub fn parse(text: &str) -> ParsedQuery {
     }
 }
 
-fn lex(text: &str, notes: &mut Vec<String>) -> Vec<Token> {
+fn lex(text: &str, prose: bool, notes: &mut Vec<String>) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some(&(start, c)) = chars.peek() {
@@ -145,7 +153,7 @@ fn lex(text: &str, notes: &mut Vec<String>) -> Vec<Token> {
             }
             // A sign is an operator only where a word could start: after a space, `(` or at
             // the start. "(Cagub)-Cawagub" is prose, not an exclusion.
-            '-' | '+' if !starts_word(text, start) => {
+            '-' | '+' if prose || !starts_word(text, start) || before_clitic(text, start) => {
                 chars.next();
             }
             '-' | '+' => {
@@ -174,6 +182,13 @@ fn lex(text: &str, notes: &mut Vec<String>) -> Vec<Token> {
         }
     }
     tokens
+}
+
+/// Whether the sign at `at` only joins a clitic to the word before it ("Instagram -nya").
+fn before_clitic(text: &str, at: usize) -> bool {
+    let rest = &text[at + 1..];
+    let word: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+    at > 0 && CLITICS.contains(&word.to_lowercase().as_str())
 }
 
 fn starts_word(text: &str, at: usize) -> bool {
@@ -388,6 +403,33 @@ mod tests {
                 }
             ]
         );
+    }
+
+    #[test]
+    fn a_clitic_written_apart_is_not_an_exclusion() {
+        let parsed = parse("akun Instagram -nya");
+        assert!(parsed
+            .clauses
+            .iter()
+            .all(|clause| clause.occur == Occur::Should));
+        assert_eq!(parsed.clauses[2], should(word("nya")));
+        // A real exclusion still excludes.
+        let parsed = parse("akun Instagram -nyanyian");
+        assert_eq!(parsed.clauses[2].occur, Occur::MustNot);
+    }
+
+    #[test]
+    fn signs_in_pasted_prose_are_punctuation() {
+        let prose = "Cedera ini memaksanya absen ketika Mutiara Hitam -julukan Persipura - melawat ke markas Arema FC pada hari Minggu lalu";
+        let parsed = parse(prose);
+        assert!(parsed
+            .clauses
+            .iter()
+            .all(|clause| clause.occur == Occur::Should));
+        assert!(parsed.clauses.contains(&should(word("julukan"))));
+        // A short query keeps its operators.
+        let parsed = parse("Mutiara Hitam -julukan");
+        assert_eq!(parsed.clauses[2].occur, Occur::MustNot);
     }
 
     #[test]
