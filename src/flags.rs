@@ -104,7 +104,8 @@ QUERY LANGUAGE
                        and title:(a OR b) work too.
   A query of stopwords only (\"yang di\") is looked up by its exact words. A malformed
   query (unclosed quote or parenthesis, a lone -) is read as well as it can be, with a
-  note on stderr.
+  note on stderr. Pasted prose (more than 15 words) and a clitic written apart
+  (\"Instagram -nya\") keep their dashes as punctuation, not exclusions.
 
 Near-identical copies of one story on several sites are shown once, with the others
 listed under it (\"also:\"; \"duplicates\" in --json); --all-copies lists them as results.
