@@ -19,7 +19,7 @@
 pub const SKETCH_SIZE: usize = 16;
 
 /// Share of the sketch two bodies must have in common to be one story.
-const MIN_SHARED: f32 = 0.9;
+const MIN_SHARED: f32 = 0.8;
 
 /// Bodies with fewer words than this get no sketch: too short to tell copies apart.
 const MIN_WORDS: usize = 40;
