@@ -886,29 +886,7 @@ impl Applier {
         if self.batch_deleted.contains(key) {
             return Ok(0);
         }
-        let term = Term::from_field_text(self.news.fields.ingest_file, key);
-        let mut count = 0;
-        for columns in &self.columns {
-            let inverted = columns
-                .segment
-                .inverted_index(self.news.fields.ingest_file)
-                .map_err(|source| self.news.error(source))?;
-            let postings = inverted
-                .read_postings(&term, IndexRecordOption::Basic)
-                .map_err(|source| self.news.error(source.into()))?;
-            let Some(mut postings) = postings else {
-                continue;
-            };
-            let alive = columns.segment.alive_bitset();
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                    count += 1;
-                }
-                doc = postings.advance();
-            }
-        }
-        Ok(count)
+        Ok(self.live_docs(self.news.fields.ingest_file, key)?.len())
     }
 
     /// The file that holds an article with canonical URL `url`, if any.
@@ -916,11 +894,39 @@ impl Applier {
         if let Some(holder) = self.batch_urls.get(url) {
             return Ok(Some(holder.clone()));
         }
-        let term = Term::from_field_text(self.news.fields.url, url);
-        for columns in &self.columns {
+        for (segment, doc) in self.live_docs(self.news.fields.url, url)? {
+            let columns = &self.columns[segment];
+            let mut key = String::new();
+            if let Some(ordinal) = columns.files.term_ords(doc).next() {
+                columns
+                    .files
+                    .ord_to_str(ordinal, &mut key)
+                    .map_err(|source| self.news.error(source.into()))?;
+            }
+            if !key.is_empty() && !self.batch_deleted.contains(&key) {
+                let stamp = FileStamp {
+                    size: columns.sizes.first(doc).unwrap_or(0),
+                    modified: columns.times.first(doc).unwrap_or(0),
+                    hash: columns.hashes.first(doc).unwrap_or(0),
+                };
+                return Ok(Some(Holder { key, stamp }));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The committed, not deleted documents whose `field` holds `text`: (segment, doc) pairs.
+    fn live_docs(
+        &self,
+        field: tantivy::schema::Field,
+        text: &str,
+    ) -> Result<Vec<(usize, tantivy::DocId)>> {
+        let term = Term::from_field_text(field, text);
+        let mut found = Vec::new();
+        for (segment, columns) in self.columns.iter().enumerate() {
             let inverted = columns
                 .segment
-                .inverted_index(self.news.fields.url)
+                .inverted_index(field)
                 .map_err(|source| self.news.error(source))?;
             let postings = inverted
                 .read_postings(&term, IndexRecordOption::Basic)
@@ -932,26 +938,12 @@ impl Applier {
             let mut doc = postings.doc();
             while doc != TERMINATED {
                 if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                    let mut key = String::new();
-                    if let Some(ordinal) = columns.files.term_ords(doc).next() {
-                        columns
-                            .files
-                            .ord_to_str(ordinal, &mut key)
-                            .map_err(|source| self.news.error(source.into()))?;
-                    }
-                    if !key.is_empty() && !self.batch_deleted.contains(&key) {
-                        let stamp = FileStamp {
-                            size: columns.sizes.first(doc).unwrap_or(0),
-                            modified: columns.times.first(doc).unwrap_or(0),
-                            hash: columns.hashes.first(doc).unwrap_or(0),
-                        };
-                        return Ok(Some(Holder { key, stamp }));
-                    }
+                    found.push((segment, doc));
                 }
                 doc = postings.advance();
             }
         }
-        Ok(None)
+        Ok(found)
     }
 
     /// Removes recorded files under the walked corpora that the walk did not see.
