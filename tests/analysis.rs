@@ -43,6 +43,22 @@ fn stems_without_overstemming() {
 }
 
 #[test]
+fn shipped_extra_roots_join_their_forms() {
+    // "rinci" is missing from the dictionary: its forms used to stay whole and apart.
+    assert_eq!(
+        terms("rincian merinci dirincikan"),
+        ["rinci", "rinci", "rinci"]
+    );
+    // The dictionary's analysis (mula + -i) gives way to the listed root, which keeps
+    // "begin" apart from "at first".
+    assert_eq!(
+        terms("memulai dimulainya mulanya"),
+        ["mulai", "mulai", "mula"]
+    );
+    assert_eq!(terms("bernafas"), ["nafas"]);
+}
+
+#[test]
 fn reduplication_and_numbers() {
     assert_eq!(
         terms("negara-negara bermain-main sebaik-baiknya"),

@@ -16,6 +16,8 @@ const DIC: &str = include_str!("../../data/lexicon/id_ID.dic");
 /// Words kept whole (names that look affixed); see the file's header.
 const PROTECTED: &str = include_str!("../../data/protected.txt");
 const AFF: &str = include_str!("../../data/lexicon/id_ID.aff");
+/// Roots the dictionary lacks; see the file's header.
+const ROOTS: &str = include_str!("../../data/roots.txt");
 
 /// Flag on affixes that only occur as half of a prefix + suffix pair (hunspell `CIRCUMFIX`).
 const CIRCUMFIX: &str = "A1";
@@ -29,9 +31,10 @@ thread_local! {
 /// Flag on roots that are not words by themselves (hunspell `NEEDAFFIX`).
 const NEEDAFFIX: &str = "A2";
 
-/// The lexicon, parsed on first use, with the closed compounds as extra roots.
+/// The lexicon, parsed on first use, with the shipped extra roots and the closed compounds.
 pub static LEXICON: Lazy<Lexicon> = Lazy::new(|| {
     let mut lexicon = Lexicon::parse(DIC, AFF)
+        .with_extra_roots(super::lists::lines(ROOTS).map(str::to_lowercase))
         .with_extra_roots(super::compounds::COMPOUNDS.0.closed_forms().cloned());
     lexicon.protected = super::lists::lines(PROTECTED)
         .map(str::to_lowercase)
@@ -208,6 +211,12 @@ impl Lexicon {
     /// Whether the stemmer must keep `word` whole.
     pub fn is_protected(&self, word: &str) -> bool {
         self.protected.contains(word)
+    }
+
+    /// Whether `word` is one of the extra roots (shipped list or closed compound), which the
+    /// stemmer prefers to the dictionary's own analyses.
+    pub fn is_extra(&self, word: &str) -> bool {
+        self.extra.contains(word)
     }
 
     /// Whether `word` (lowercase) is a root.

@@ -40,7 +40,7 @@ use tokenizer::IndonesianTokenizer;
 pub const ANALYZER_NAME: &str = "indonesian";
 
 /// Bumped whenever analysis output changes, so older indexes are rebuilt instead of mixed.
-pub const ANALYZER_VERSION: u32 = 4;
+pub const ANALYZER_VERSION: u32 = 5;
 
 /// Name of the analyzer for exact word forms (quoted phrases): no stemming, no stopwords.
 pub const EXACT_ANALYZER_NAME: &str = "indonesian_exact";

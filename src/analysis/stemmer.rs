@@ -120,7 +120,7 @@ fn stem_plain(lexicon: &Lexicon, word: &str) -> String {
                 core: owner,
                 suffixed: !cores.contains(text),
                 depth: 0,
-                preferred: false,
+                preferred: lexicon.is_extra(text),
             });
         }
     }
@@ -226,7 +226,8 @@ struct Found<'a> {
     suffixed: bool,
     /// Prefixes taken off.
     depth: usize,
-    /// Found by a rule that outranks the dictionary's flags (belajar → ajar, mengebom → bom).
+    /// Found by a rule that outranks the dictionary's flags (belajar → ajar, mengebom → bom),
+    /// or a shipped extra root, listed because the dictionary's analysis is missing or wrong.
     preferred: bool,
 }
 
@@ -320,7 +321,7 @@ fn strip_prefixes<'a>(
                         core,
                         suffixed,
                         depth: depth + 1,
-                        preferred,
+                        preferred: preferred || lexicon.is_extra(&candidate),
                     });
                 }
                 next.push(candidate);
