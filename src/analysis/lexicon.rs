@@ -5,8 +5,7 @@
 //! prefer the analysis the dictionary itself licenses ("mengatakan" is `kata` + me-kan) over a
 //! merely possible one, and to keep words the dictionary lists as roots from being overstemmed.
 
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use once_cell::sync::Lazy;
 
@@ -21,13 +20,6 @@ const ROOTS: &str = include_str!("../../data/roots.txt");
 
 /// Flag on affixes that only occur as half of a prefix + suffix pair (hunspell `CIRCUMFIX`).
 const CIRCUMFIX: &str = "A1";
-/// Roots whose forms are kept per thread before that cache starts over.
-const FORMS_CACHE_LIMIT: usize = 4_096;
-
-thread_local! {
-    static FORMS: RefCell<HashMap<String, HashSet<String>>> = RefCell::new(HashMap::new());
-}
-
 /// Flag on roots that are not words by themselves (hunspell `NEEDAFFIX`).
 const NEEDAFFIX: &str = "A2";
 
@@ -51,6 +43,8 @@ pub struct Lexicon {
     protected: FastSet<String>,
     prefixes: HashMap<Flag, Vec<Affix>>,
     suffixes: HashMap<Flag, Vec<Affix>>,
+    /// The longest text a prefix rule strips, in bytes.
+    max_prefix_strip: usize,
 }
 
 /// A two-character affix flag (`FLAG long`).
@@ -182,12 +176,19 @@ impl Lexicon {
                 condition: Condition::parse(fields.get(4).copied().unwrap_or(".")),
             });
         }
+        let max_prefix_strip = prefixes
+            .values()
+            .flatten()
+            .map(|affix| affix.strip.len())
+            .max()
+            .unwrap_or(0);
         Lexicon {
             roots,
             extra: FastSet::default(),
             protected: FastSet::default(),
             prefixes,
             suffixes,
+            max_prefix_strip,
         }
     }
 
@@ -249,6 +250,11 @@ impl Lexicon {
     }
 
     /// Whether hunspell's affix rules derive `word` from `root` (not counting `root` itself).
+    ///
+    /// Walks the same derivations as [`Lexicon::forms`] (suffixes up to two deep, then one
+    /// prefix) but compares each candidate with `word` in place instead of building the set of
+    /// forms: a root has hundreds of forms and the stemmer asks about one word, once per
+    /// distinct word, so building and hashing them all cost more than the rest of the stemmer.
     pub fn derives(&self, root: &str, word: &str) -> bool {
         if root == word {
             return false;
@@ -259,20 +265,79 @@ impl Lexicon {
         if flags.is_empty() {
             return false;
         }
-        // Words sharing a root ask about it again and again (dikatakan, mengatakan, perkataan).
-        FORMS.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            if cache.len() >= FORMS_CACHE_LIMIT {
-                cache.clear();
+        if self.base_derives(root, root, flags, &[], false, word) {
+            return true;
+        }
+        let mut first = String::new();
+        let mut second = String::new();
+        for flag in flags {
+            for affix in self.suffixes.get(flag).into_iter().flatten() {
+                if !apply_suffix_into(root, affix, &mut first) {
+                    continue;
+                }
+                let circumfix = affix.continuation.iter().any(|f| f == CIRCUMFIX.as_bytes());
+                // Prefixes may come from the suffix's continuation flags, and from the root's
+                // own flags unless the suffix is half of a circumfix.
+                let root_flags: &[Flag] = if circumfix { &[] } else { flags };
+                let allowed = &affix.continuation[..];
+                for next in &affix.continuation {
+                    for affix2 in self.suffixes.get(next).into_iter().flatten() {
+                        if apply_suffix_into(&first, affix2, &mut second)
+                            && self
+                                .base_derives(root, &second, allowed, root_flags, circumfix, word)
+                        {
+                            return true;
+                        }
+                    }
+                }
+                if self.base_derives(root, &first, allowed, root_flags, circumfix, word) {
+                    return true;
+                }
             }
-            cache
-                .entry(root.to_string())
-                .or_insert_with(|| self.forms(root, flags).into_iter().collect())
-                .contains(word)
-        })
+        }
+        false
     }
 
-    /// The affixed forms of `root` (suffixes up to two deep, then one prefix).
+    /// Whether `word` is `base` itself (unless it needs a circumfix prefix, or is the root), or
+    /// `base` with one prefix from the flags `allowed` and `more`.
+    fn base_derives(
+        &self,
+        root: &str,
+        base: &str,
+        allowed: &[Flag],
+        more: &[Flag],
+        circumfix: bool,
+        word: &str,
+    ) -> bool {
+        if !circumfix && base != root && base == word {
+            return true;
+        }
+        // A prefix rule keeps all of `base` but the `strip` it takes off the front, so most
+        // bases are ruled out by their ends before any rule is tried.
+        if base
+            .get(self.max_prefix_strip..)
+            .is_some_and(|tail| !word.ends_with(tail))
+        {
+            return false;
+        }
+        for flag in allowed.iter().chain(more) {
+            for affix in self.prefixes.get(flag).into_iter().flatten() {
+                let prefix_circumfix = affix.continuation.iter().any(|f| f == CIRCUMFIX.as_bytes());
+                // A circumfix half (ber-an's ber-) only pairs with the other half.
+                if prefix_circumfix != circumfix {
+                    continue;
+                }
+                if prefix_forms(base, affix, word) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// The affixed forms of `root` (suffixes up to two deep, then one prefix): the set
+    /// [`Lexicon::derives`] tests membership in, spelled out for the tests.
+    #[cfg(test)]
     fn forms(&self, root: &str, flags: &[Flag]) -> Vec<String> {
         // (word, flags a prefix may come from, needs a circumfix prefix)
         let mut bases: Vec<(String, Vec<Flag>, bool)> =
@@ -320,6 +385,7 @@ impl Lexicon {
     }
 }
 
+#[cfg(test)]
 fn apply_suffix(word: &str, affix: &Affix) -> Option<String> {
     if !affix.condition.matches_end(word) {
         return None;
@@ -331,6 +397,32 @@ fn apply_suffix(word: &str, affix: &Affix) -> Option<String> {
     Some(out)
 }
 
+/// Writes `word` with the suffix `affix` into `out`; false when the rule does not apply.
+fn apply_suffix_into(word: &str, affix: &Affix, out: &mut String) -> bool {
+    if !affix.condition.matches_end(word) {
+        return false;
+    }
+    let Some(stem) = word.strip_suffix(affix.strip.as_str()) else {
+        return false;
+    };
+    out.clear();
+    out.push_str(stem);
+    out.push_str(&affix.add);
+    true
+}
+
+/// Whether the prefix rule `affix` turns `base` into `word`.
+fn prefix_forms(base: &str, affix: &Affix, word: &str) -> bool {
+    let Some(rest) = word.strip_prefix(affix.add.as_str()) else {
+        return false;
+    };
+    let Some(stem) = base.strip_prefix(affix.strip.as_str()) else {
+        return false;
+    };
+    rest == stem && affix.condition.matches_start(base)
+}
+
+#[cfg(test)]
 fn apply_prefix(word: &str, affix: &Affix) -> Option<String> {
     if !affix.condition.matches_start(word) {
         return None;
@@ -344,6 +436,8 @@ fn apply_prefix(word: &str, affix: &Affix) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
 
     #[test]
@@ -361,6 +455,38 @@ mod tests {
         assert!(LEXICON.derives("tahan", "bertahan"));
         assert!(!LEXICON.derives("kata", "berita"));
         assert!(!LEXICON.derives("teri", "menteri"));
+    }
+
+    #[test]
+    fn derives_exactly_the_spelled_out_forms() {
+        // Every 19th root: all its forms are derived, and near misses (a form with a letter
+        // dropped or added, another root's forms) are derived only if they are forms too.
+        let mut roots: Vec<(&String, &Vec<Flag>)> = LEXICON.roots.iter().collect();
+        roots.sort();
+        let mut checked = 0;
+        let mut previous: Vec<String> = Vec::new();
+        for (root, flags) in roots.into_iter().step_by(19) {
+            let forms: HashSet<String> = LEXICON.forms(root, flags).into_iter().collect();
+            let mut candidates: Vec<String> = forms.iter().cloned().collect();
+            for form in &forms {
+                candidates.push(form.chars().skip(1).collect());
+                candidates.push(format!("{form}s"));
+                candidates.push(format!("m{form}"));
+            }
+            candidates.append(&mut previous);
+            candidates.push(root.clone());
+            for candidate in &candidates {
+                let expected = !flags.is_empty() && candidate != root && forms.contains(candidate);
+                assert_eq!(
+                    LEXICON.derives(root, candidate),
+                    expected,
+                    "{root} → {candidate}"
+                );
+                checked += 1;
+            }
+            previous = forms.into_iter().take(20).collect();
+        }
+        assert!(checked > 30_000, "{checked}");
     }
 
     #[test]

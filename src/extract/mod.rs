@@ -146,7 +146,14 @@ fn sniff(path: &str, text: &str) -> Sniffed {
 
 /// Collapses runs of whitespace to one space and trims.
 pub(crate) fn normalize_space(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// The outlet name derived from a URL's host: "https://www.kompas.com/x" → "kompas.com".
@@ -173,12 +180,28 @@ pub(crate) fn guess_language(text: &str) -> Option<String> {
     let mut indonesian = 0usize;
     let mut english = 0usize;
     for word in text.split_whitespace().take(2000) {
-        let word = word
-            .trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase();
-        if INDONESIAN.contains(&word.as_str()) {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        // The lists are ASCII words of at most 8 letters: an ASCII word is compared without
+        // building its lowercase, and a longer one not at all.
+        let (is_indonesian, is_english) = if word.len() > 8 && word.is_ascii() {
+            (false, false)
+        } else if word.is_ascii() {
+            (
+                INDONESIAN
+                    .iter()
+                    .any(|known| known.eq_ignore_ascii_case(word)),
+                ENGLISH.iter().any(|known| known.eq_ignore_ascii_case(word)),
+            )
+        } else {
+            let word = word.to_lowercase();
+            (
+                INDONESIAN.contains(&word.as_str()),
+                ENGLISH.contains(&word.as_str()),
+            )
+        };
+        if is_indonesian {
             indonesian += 1;
-        } else if ENGLISH.contains(&word.as_str()) {
+        } else if is_english {
             english += 1;
         }
     }
@@ -194,8 +217,50 @@ pub(crate) static BYLINE_LABEL: Lazy<Regex> = Lazy::new(|| {
         .expect("valid regex")
 });
 
+/// The labels [`BYLINE_LABEL`] looks for.
+const BYLINE_LABELS: [&str; 8] = [
+    "penulis",
+    "reporter",
+    "wartawan",
+    "pewarta",
+    "oleh",
+    "editor",
+    "penyunting",
+    "redaktur",
+];
+
+/// Characters outside ASCII that the regex's case-insensitive matching takes for letters of a
+/// label (KELVIN SIGN for k, LONG S for s); a line with one goes to the regex as it is.
+const LABEL_LETTER_LOOKALIKES: [char; 2] = ['\u{212A}', '\u{17F}'];
+
+/// Whether `text` holds a byline label anywhere: a cheap test that lets most of the text of a
+/// page skip the regex, which would find nothing there.
+fn may_hold_label(text: &str) -> bool {
+    if text.contains(LABEL_LETTER_LOOKALIKES) {
+        return true;
+    }
+    let lower = text.to_ascii_lowercase();
+    BYLINE_LABELS.iter().any(|label| lower.contains(label))
+}
+
+/// Whether `line` may start with a byline label (see [`may_hold_label`]).
+fn may_start_with_label(line: &str) -> bool {
+    if line.contains(LABEL_LETTER_LOOKALIKES) {
+        return true;
+    }
+    let bytes = line.as_bytes();
+    BYLINE_LABELS.iter().any(|label| {
+        bytes
+            .get(..label.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(label.as_bytes()))
+    })
+}
+
 /// The names a byline line gives, each marked true when the label says editor.
 pub(crate) fn byline_names(line: &str) -> Vec<(bool, String)> {
+    if !may_hold_label(line) {
+        return Vec::new();
+    }
     BYLINE_LABEL
         .captures_iter(line)
         .map(|caps| {
@@ -208,8 +273,44 @@ pub(crate) fn byline_names(line: &str) -> Vec<(bool, String)> {
 
 /// A short line that starts with a byline label: "Penulis: Ani | Editor: Budi".
 pub(crate) fn is_byline_line(line: &str) -> bool {
-    line.split_whitespace().count() <= 12
+    may_start_with_label(line)
+        && line.split_whitespace().count() <= 12
         && BYLINE_LABEL
             .find(line)
             .is_some_and(|found| found.start() == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_prefilter_knows_every_lookalike() {
+        // Any character outside ASCII that the case-insensitive regex reads as a letter of a
+        // label must send the line to the regex.
+        let letters: String = BYLINE_LABELS.concat();
+        let class = Regex::new(&format!("(?i)^[{letters}]$")).expect("valid regex");
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            if class.is_match(c.encode_utf8(&mut [0; 4])) {
+                assert!(LABEL_LETTER_LOOKALIKES.contains(&c), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn byline_labels_are_found_with_and_without_the_prefilter() {
+        assert_eq!(
+            byline_names("Penulis: Ani Lestari | EDITOR: Budi"),
+            [
+                (false, "Ani Lestari".to_string()),
+                (true, "Budi".to_string())
+            ]
+        );
+        assert!(byline_names("Presiden meresmikan jembatan baru di Kupang.").is_empty());
+        assert!(is_byline_line("Oleh Citra Dewi"));
+        assert!(!is_byline_line(""));
+        assert!(!is_byline_line("Menurut penulis: Ani"));
+        assert!(!is_byline_line("Pewartaan itu selesai"));
+        assert!(is_byline_line("Reda\u{212A}tur: Budi Santoso"));
+    }
 }
