@@ -7,6 +7,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Ingest allocates and frees many small strings per token and per HTML node on every thread;
+/// mimalloc's per-thread free lists do that with less work than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = flags::Cli::parse();
     // A broken user compound or alias list would silently change index terms: refuse to analyse.

@@ -239,8 +239,25 @@ fn may_hold_label(text: &str) -> bool {
     if text.contains(LABEL_LETTER_LOOKALIKES) {
         return true;
     }
-    let lower = text.to_ascii_lowercase();
-    BYLINE_LABELS.iter().any(|label| lower.contains(label))
+    // The regex wants the label as a whole word: "boleh" and "diperoleh" hold no "oleh". A
+    // byte outside ASCII next to it may or may not be a letter, so it does not rule it out.
+    let bytes = text.as_bytes();
+    (0..bytes.len()).any(|at| {
+        (at == 0 || !is_word_byte(bytes[at - 1]))
+            && BYLINE_LABELS.iter().any(|label| {
+                bytes
+                    .get(at..at + label.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(label.as_bytes()))
+                    && bytes
+                        .get(at + label.len())
+                        .is_none_or(|&next| !is_word_byte(next))
+            })
+    })
+}
+
+/// An ASCII byte the regex counts as part of a word (`\w`).
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
 }
 
 /// Whether `line` may start with a byline label (see [`may_hold_label`]).
@@ -307,6 +324,12 @@ mod tests {
             ]
         );
         assert!(byline_names("Presiden meresmikan jembatan baru di Kupang.").is_empty());
+        assert!(byline_names("Warga boleh memperoleh Bantuan Tunai").is_empty());
+        assert_eq!(
+            byline_names("Foto diambil oleh Andi Wijaya"),
+            [(false, "Andi Wijaya".to_string())]
+        );
+        assert_eq!(byline_names("(oleh: Rina)"), [(false, "Rina".to_string())]);
         assert!(is_byline_line("Oleh Citra Dewi"));
         assert!(!is_byline_line(""));
         assert!(!is_byline_line("Menurut penulis: Ani"));
