@@ -51,6 +51,22 @@ impl IndonesianTokenStream<'_> {
     /// The end of the word starting at `start` (a letter or digit).
     fn word_end(&self, start: usize) -> usize {
         let text = self.text;
+        // Most words are ASCII letters and digits ended by a space or a sign that never joins:
+        // those end where the run does, without decoding characters.
+        let bytes = text.as_bytes();
+        let run = bytes[start..]
+            .iter()
+            .position(|byte| !byte.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |length| start + length);
+        match bytes.get(run) {
+            None => return run,
+            Some(&byte)
+                if byte.is_ascii() && !matches!(byte, b'-' | b'\'' | b'`' | b'.' | b',') =>
+            {
+                return run;
+            }
+            _ => {}
+        }
         let mut chars = text[start..].char_indices().peekable();
         let mut previous: Option<char> = None;
         let mut end = start;
@@ -121,6 +137,13 @@ impl IndonesianTokenStream<'_> {
 
 impl TokenStream for IndonesianTokenStream<'_> {
     fn advance(&mut self) -> bool {
+        // ASCII bytes are skipped without decoding; the first other byte starts a slower search.
+        let rest = &self.text.as_bytes()[self.cursor..];
+        let skipped = rest
+            .iter()
+            .position(|byte| !byte.is_ascii() || byte.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        self.cursor += skipped;
         let Some(offset) = self.text[self.cursor..].find(char::is_alphanumeric) else {
             self.cursor = self.text.len();
             return false;
