@@ -77,10 +77,14 @@ impl NewsIndex {
             source,
         })?;
         let (schema, _) = schema::build();
-        let index = Index::create_in_dir(dir, schema).map_err(|source| Error::Index {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let index = Index::builder()
+            .schema(schema)
+            .settings(schema::settings())
+            .create_in_dir(dir)
+            .map_err(|source| Error::Index {
+                path: path.to_path_buf(),
+                source,
+            })?;
         Self::wrap(index, path, dir)
     }
 
@@ -115,9 +119,6 @@ impl NewsIndex {
             "date_text",
             "captions",
             "source",
-            "title_exact",
-            "body_exact",
-            "captions_exact",
             "fingerprint",
         ] {
             if live.get_field(name).is_err() {
@@ -184,12 +185,7 @@ impl NewsIndex {
             Format::Json => "json",
         };
         document.add_text(fields.format, format);
-        // --- Search: exact-form sub-fields and the near-duplicate fingerprint. ---
-        document.add_text(fields.title_exact, &article.title);
-        document.add_text(fields.body_exact, &article.body);
-        for caption in &article.captions {
-            document.add_text(fields.captions_exact, caption);
-        }
+        // --- Search: the near-duplicate fingerprint. ---
         for hash in crate::search::dedup::fingerprint(&article.body) {
             document.add_u64(fields.fingerprint, hash);
         }

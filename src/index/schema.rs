@@ -4,14 +4,16 @@ use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema, TextFieldIndexing,
     TextOptions, FAST, STORED, STRING,
 };
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::IndexSettings;
 
-use crate::analysis::{ANALYZER_NAME, EXACT_ANALYZER_NAME};
+use crate::analysis::ANALYZER_NAME;
 
 /// Tokenizer for exact, case-insensitive keyword fields (source).
 pub const KEYWORD_TOKENIZER: &str = "keyword";
 
 /// Bumped whenever the schema changes, so older indexes are rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -42,11 +44,8 @@ pub struct Fields {
     /// XXH3 of the source file's bytes.
     pub ingest_hash: Field,
     // --- end of ingest state
-    // --- Search: exact word forms for quoted phrases, and the near-duplicate fingerprint. ---
-    /// Title, body and captions again, analysed without stemming or stopwords, not stored.
-    pub title_exact: Field,
-    pub body_exact: Field,
-    pub captions_exact: Field,
+    // --- Search: the near-duplicate fingerprint. Quoted phrases need no field of their own:
+    // they are checked against the stored text (`search::verify`).
     /// Bottom-k MinHash sketch of the body (`search::dedup`); none for a short body.
     pub fingerprint: Field,
 }
@@ -63,12 +62,6 @@ pub fn build() -> (Schema, Fields) {
         TextFieldIndexing::default()
             .set_tokenizer(KEYWORD_TOKENIZER)
             .set_index_option(IndexRecordOption::Basic),
-    );
-    // Exact forms are only searched, never shown: the stored text lives in the analysed field.
-    let exact = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(EXACT_ANALYZER_NAME)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let date = DateOptions::default()
         .set_indexed()
@@ -96,11 +89,28 @@ pub fn build() -> (Schema, Fields) {
         ingest_mtime: builder.add_i64_field("ingest_mtime", FAST),
         ingest_hash: builder.add_u64_field("ingest_hash", FAST),
         // --- end of ingest state
-        // --- Search: exact-form sub-fields and the near-duplicate fingerprint. ---
-        title_exact: builder.add_text_field("title_exact", exact.clone()),
-        body_exact: builder.add_text_field("body_exact", exact.clone()),
-        captions_exact: builder.add_text_field("captions_exact", exact),
+        // --- Search: the near-duplicate fingerprint. ---
         fingerprint: builder.add_u64_field("fingerprint", FAST),
     };
     (builder.build(), fields)
+}
+
+/// zstd level of the document store. The store holds every article's text and was the largest
+/// part of the index under tantivy's default LZ4; zstd decompresses at any level about as fast,
+/// so only ingest pays for a higher one.
+const DOCSTORE_ZSTD_LEVEL: i32 = 9;
+
+/// Bytes of stored documents compressed together: larger blocks compress better, while a hit
+/// costs one block's decompression.
+const DOCSTORE_BLOCK_SIZE: usize = 64 * 1024;
+
+/// Settings every new index is created with.
+pub fn settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(DOCSTORE_ZSTD_LEVEL),
+        }),
+        docstore_blocksize: DOCSTORE_BLOCK_SIZE,
+        ..IndexSettings::default()
+    }
 }
