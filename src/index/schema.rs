@@ -7,7 +7,7 @@ use tantivy::schema::{
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::IndexSettings;
 
-use crate::analysis::ANALYZER_NAME;
+use crate::analysis::{ANALYZER_NAME, EXACT_ANALYZER_NAME};
 
 /// Tokenizer for exact, case-insensitive keyword fields (source).
 pub const KEYWORD_TOKENIZER: &str = "keyword";
@@ -44,8 +44,11 @@ pub struct Fields {
     /// XXH3 of the source file's bytes.
     pub ingest_hash: Field,
     // --- end of ingest state
-    // --- Search: the near-duplicate fingerprint. Quoted phrases need no field of their own:
-    // they are checked against the stored text (`search::verify`).
+    // --- Search: exact word forms for quoted phrases, and the near-duplicate fingerprint. ---
+    /// Title, body and captions again, analysed without stemming or stopwords, not stored.
+    pub title_exact: Field,
+    pub body_exact: Field,
+    pub captions_exact: Field,
     /// Bottom-k MinHash sketch of the body (`search::dedup`); none for a short body.
     pub fingerprint: Field,
 }
@@ -62,6 +65,12 @@ pub fn build() -> (Schema, Fields) {
         TextFieldIndexing::default()
             .set_tokenizer(KEYWORD_TOKENIZER)
             .set_index_option(IndexRecordOption::Basic),
+    );
+    // Exact forms are only searched, never shown: the stored text lives in the analysed field.
+    let exact = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(EXACT_ANALYZER_NAME)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let date = DateOptions::default()
         .set_indexed()
@@ -89,7 +98,10 @@ pub fn build() -> (Schema, Fields) {
         ingest_mtime: builder.add_i64_field("ingest_mtime", FAST),
         ingest_hash: builder.add_u64_field("ingest_hash", FAST),
         // --- end of ingest state
-        // --- Search: the near-duplicate fingerprint. ---
+        // --- Search: exact-form sub-fields and the near-duplicate fingerprint. ---
+        title_exact: builder.add_text_field("title_exact", exact.clone()),
+        body_exact: builder.add_text_field("body_exact", exact.clone()),
+        captions_exact: builder.add_text_field("captions_exact", exact),
         fingerprint: builder.add_u64_field("fingerprint", FAST),
     };
     (builder.build(), fields)

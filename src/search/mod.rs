@@ -12,7 +12,6 @@ pub mod filter;
 pub mod query;
 pub mod rank;
 pub mod snippet;
-pub mod verify;
 
 use std::ops::Bound;
 use std::time::Instant;

@@ -8,10 +8,10 @@
 //!   short window), so "kerja sama militer" standing together outranks the words scattered.
 //! - Freshness: a recent article gains up to [`FRESHNESS_WEIGHT`] (measured from the newest
 //!   article in the index), enough to settle near-ties, not to beat a clearly better match.
-//! - Quoted phrases match exact word forms, so "bekerja sama" does not match "kerja sama": the
-//!   phrase of their stems finds candidates, the stored text confirms them ([`ExactPhrase`]).
+//! - Quoted phrases match the exact-form sub-fields (`*_exact`), so "bekerja sama" does not
+//!   match "kerja sama".
 //! - A query whose plain words are all stopwords for the analyzer is answered from the
-//!   articles' exact words instead of returning nothing.
+//!   exact-form fields instead of returning nothing.
 
 use std::collections::HashSet;
 
@@ -25,7 +25,6 @@ use tantivy::Term;
 
 use super::filter::matching_sources;
 use super::query::{Clause, Node, Occur, ParsedQuery, QueryField};
-use super::verify::ExactPhrase;
 use crate::index::Fields;
 
 pub const TITLE_WEIGHT: f32 = 1.5;
@@ -239,9 +238,7 @@ impl<'a> Compiler<'a> {
         for unit in &units {
             optional.push(self.unit_query(unit));
         }
-        // Stopword-only queries are checked against the stored text word by word; pairs
-        // would each be another pass over it.
-        if units.len() < 2 || self.exact_words {
+        if units.len() < 2 {
             return;
         }
         let text_fields = self.text_fields();
@@ -263,15 +260,23 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// Title, body, captions and byline with their weights.
+    /// Title, body, captions (and byline) with their weights, stemmed or exact.
     fn text_fields(&self) -> Vec<(Field, f32)> {
         let fields = self.fields;
-        vec![
-            (fields.title, TITLE_WEIGHT),
-            (fields.body, BODY_WEIGHT),
-            (fields.captions, CAPTIONS_WEIGHT),
-            (fields.byline, BYLINE_WEIGHT),
-        ]
+        if self.exact_words {
+            vec![
+                (fields.title_exact, TITLE_WEIGHT),
+                (fields.body_exact, BODY_WEIGHT),
+                (fields.captions_exact, CAPTIONS_WEIGHT),
+            ]
+        } else {
+            vec![
+                (fields.title, TITLE_WEIGHT),
+                (fields.body, BODY_WEIGHT),
+                (fields.captions, CAPTIONS_WEIGHT),
+                (fields.byline, BYLINE_WEIGHT),
+            ]
+        }
     }
 
     /// The analyzer's view of `text`, grouped by position (aliases share one).
@@ -297,21 +302,6 @@ impl<'a> Compiler<'a> {
 
     /// One word in any text field.
     fn unit_query(&self, unit: &Unit) -> Box<dyn Query> {
-        if self.exact_words {
-            // A stopword: no stems to look up, so every article's text is read for it.
-            let words = unit
-                .terms
-                .first()
-                .map(|term| vec![(0, term.clone())])
-                .unwrap_or_default();
-            return Box::new(ExactPhrase::new(
-                Box::new(AllQuery),
-                vec![self.fields.title, self.fields.body, self.fields.captions],
-                words,
-                self.exact.clone(),
-                true,
-            ));
-        }
         let mut parts: Vec<(TantivyOccur, Box<dyn Query>)> = Vec::new();
         for (field, weight) in self.text_fields() {
             for term in &unit.terms {
@@ -399,63 +389,47 @@ impl<'a> Compiler<'a> {
         text: &str,
         negated: bool,
     ) -> Option<Box<dyn Query>> {
-        let fields = self.fields;
-        let targets = match field {
-            None => vec![
-                (fields.title, TITLE_WEIGHT),
-                (fields.body, BODY_WEIGHT),
-                (fields.captions, CAPTIONS_WEIGHT),
-            ],
-            Some(QueryField::Title) => vec![(fields.title, 1.0)],
-            Some(QueryField::Caption) => vec![(fields.captions, 1.0)],
-            // Bylines are names: the stemmed phrase is close enough.
-            Some(QueryField::Byline) => {
-                let units = analyse(&mut self.stemmed, text);
-                if !negated {
-                    let words = units.iter().filter_map(|unit| unit.terms.first().cloned());
-                    self.highlights.stemmed.extend(words);
-                }
-                return phrase(fields.byline, &units, 0);
-            }
+        let (analyzer, targets) = match field {
+            None => (
+                &mut self.exact,
+                vec![
+                    (self.fields.title_exact, TITLE_WEIGHT),
+                    (self.fields.body_exact, BODY_WEIGHT),
+                    (self.fields.captions_exact, CAPTIONS_WEIGHT),
+                ],
+            ),
+            Some(QueryField::Title) => (&mut self.exact, vec![(self.fields.title_exact, 1.0)]),
+            Some(QueryField::Caption) => (&mut self.exact, vec![(self.fields.captions_exact, 1.0)]),
+            // Bylines are names: no exact-form copy, the stemmed field is close enough.
+            Some(QueryField::Byline) => (&mut self.stemmed, vec![(self.fields.byline, 1.0)]),
             Some(QueryField::Source) => return Some(self.source_query(text)),
         };
-        let units = analyse(&mut self.exact, text);
-        let first = units.first()?.position;
-        let words: Vec<(usize, String)> = units
-            .iter()
-            .filter_map(|unit| {
-                let term = unit.terms.first()?;
-                Some((unit.position - first, term.clone()))
-            })
-            .collect();
+        let units = analyse(analyzer, text);
+        if units.is_empty() {
+            return None;
+        }
         if !negated {
-            let forms: Vec<String> = words.iter().map(|(_, word)| word.clone()).collect();
-            if forms.len() == 1 {
-                self.highlights.exact.extend(forms);
+            let words: Vec<String> = units
+                .iter()
+                .filter_map(|unit| unit.terms.first().cloned())
+                .collect();
+            if field == Some(QueryField::Byline) {
+                self.highlights.stemmed.extend(words);
+            } else if words.len() == 1 {
+                self.highlights.exact.extend(words);
             } else {
-                self.highlights.phrases.push(forms);
+                self.highlights.phrases.push(words);
             }
         }
-        // Every article with the exact words has their stems in the same order.
-        let stems = analyse(&mut self.stemmed, text);
-        let mut candidates: Vec<Box<dyn Query>> = targets
-            .iter()
-            .filter_map(|(target, weight)| phrase(*target, &stems, 0).map(|q| boost(q, *weight)))
+        let mut queries: Vec<Box<dyn Query>> = targets
+            .into_iter()
+            .filter_map(|(target, weight)| phrase(target, &units, 0).map(|q| boost(q, weight)))
             .collect();
-        let scan = candidates.is_empty();
-        let candidates: Box<dyn Query> = match candidates.len() {
-            0 => Box::new(AllQuery),
-            1 => candidates.pop()?,
-            _ => Box::new(BooleanQuery::union(candidates)),
-        };
-        let stored = targets.into_iter().map(|(target, _)| target).collect();
-        Some(Box::new(ExactPhrase::new(
-            candidates,
-            stored,
-            words,
-            self.exact.clone(),
-            scan,
-        )))
+        match queries.len() {
+            0 => None,
+            1 => queries.pop(),
+            _ => Some(Box::new(BooleanQuery::union(queries))),
+        }
     }
 }
 
