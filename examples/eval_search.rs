@@ -460,7 +460,7 @@ fn print_failures(sets: &[QuerySet], systems: &BTreeMap<&str, Runs>, count: usiz
     }
 }
 
-/// Bytes of the exact-form sub-fields against the whole index.
+/// Bytes of the exact-form sub-fields and of the document store against the whole index.
 fn report_exact_field_cost(news: &NewsIndex) -> anyhow::Result<()> {
     let searcher = news.index.reader()?.searcher();
     let usage = searcher.space_usage()?;
@@ -481,12 +481,21 @@ fn report_exact_field_cost(news: &NewsIndex) -> anyhow::Result<()> {
             }
         }
     }
+    let store: u64 = usage
+        .segments()
+        .iter()
+        .map(|segment| segment.store().total().get_bytes())
+        .sum();
     let total = usage.total().get_bytes();
+    let share = |bytes: u64| 100.0 * bytes as f64 / total.max(1) as f64;
     eprintln!(
-        "newsidx: index {} bytes, exact-form fields {} bytes ({:.1}%)",
+        "newsidx: index {} bytes, exact-form fields {} bytes ({:.1}%), document store {} bytes \
+         ({:.1}%); examples/index_size.rs breaks it down by field",
         total,
         exact_bytes,
-        100.0 * exact_bytes as f64 / total.max(1) as f64
+        share(exact_bytes),
+        store,
+        share(store)
     );
     Ok(())
 }

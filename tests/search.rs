@@ -145,6 +145,20 @@ fn quoted_phrases_match_exact_forms_only() {
     assert_eq!(titles(&results), ["Petani Bergotong Royong"]);
     let snippet = &results["hits"][0]["snippets"][0];
     assert_eq!(marked(snippet), ["bekerja sama"]);
+    // The count is of exact matches, not of the stems' matches.
+    assert_eq!(results["total"], 1);
+    // The other way round too, in an exclusion and in one field.
+    let results = sandbox.search_json("\"kerja sama\"", &[]);
+    assert_eq!(titles(&results), ["Kerja Sama Dagang"]);
+    assert_eq!(results["total"], 1);
+    let results = sandbox.search_json("sama -\"bekerja sama\"", &[]);
+    assert_eq!(titles(&results), ["Kerja Sama Dagang"]);
+    let results = sandbox.search_json("title:\"kerja sama\"", &[]);
+    assert_eq!(titles(&results), ["Kerja Sama Dagang"]);
+    assert_eq!(
+        sandbox.search_json("title:\"bekerja sama\"", &[])["total"],
+        0
+    );
     // Plain words match both.
     assert_eq!(sandbox.search_json("kerja sama", &[])["total"], 2);
 }
@@ -230,11 +244,16 @@ fn a_query_of_stopwords_still_finds_articles() {
         "Sebuah Catatan",
         &format!("Ini adalah yang terbaik dari yang ada. {FILLER}"),
     );
+    article(&sandbox, "b.txt", "Kabar Cuaca", "Hujan turun sejak pagi.");
     sandbox.ingest();
     let results = sandbox.search_json("yang dan", &[]);
     assert_eq!(results["total"], 1);
     let snippet = &results["hits"][0]["snippets"][0];
     assert!(marked(snippet).iter().any(|word| word == "yang"));
+    // Quoted stopwords: the exact words, in order.
+    let results = sandbox.search_json("\"dari yang\"", &[]);
+    assert_eq!(titles(&results), ["Sebuah Catatan"]);
+    assert_eq!(sandbox.search_json("\"yang dari\"", &[])["total"], 0);
 }
 
 fn dated_corpus() -> Sandbox {

@@ -77,10 +77,14 @@ impl NewsIndex {
             source,
         })?;
         let (schema, _) = schema::build();
-        let index = Index::create_in_dir(dir, schema).map_err(|source| Error::Index {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let index = Index::builder()
+            .schema(schema)
+            .settings(schema::settings())
+            .create_in_dir(dir)
+            .map_err(|source| Error::Index {
+                path: path.to_path_buf(),
+                source,
+            })?;
         Self::wrap(index, path, dir)
     }
 
