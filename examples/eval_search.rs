@@ -410,7 +410,7 @@ fn main() -> anyhow::Result<()> {
             let empty = HashMap::new();
             let scores = mean(set, runs.get(&set.name).unwrap_or(&empty));
             println!(
-                "{:<18} {:<16} {:>7} {:>8.3} {:>7.3} {:>7.3}",
+                "{:<18} {:<16} {:>7} {:>8.4} {:>7.4} {:>7.4}",
                 set.name,
                 system,
                 set.topics.len(),

@@ -197,6 +197,9 @@ impl NewsIndex {
         for hash in crate::search::dedup::fingerprint(&article.body) {
             document.add_u64(fields.fingerprint, hash);
         }
+        if let Some(source) = &article.source {
+            document.add_u64(fields.site, crate::search::dedup::site(source));
+        }
         document
     }
 

@@ -13,7 +13,7 @@ use crate::analysis::{ANALYZER_NAME, EXACT_ANALYZER_NAME};
 pub const KEYWORD_TOKENIZER: &str = "keyword";
 
 /// Bumped whenever the schema changes, so older indexes are rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -51,6 +51,8 @@ pub struct Fields {
     pub captions_exact: Field,
     /// Bottom-k MinHash sketch of the body (`search::dedup`); none for a short body.
     pub fingerprint: Field,
+    /// A hash of the lowercased source name: copies are only folded across sites.
+    pub site: Field,
 }
 
 /// Builds the schema and the field handles.
@@ -104,6 +106,7 @@ pub fn build() -> (Schema, Fields) {
         body_exact: builder.add_text_field("body_exact", exact.clone()),
         captions_exact: builder.add_text_field("captions_exact", exact),
         fingerprint: builder.add_u64_field("fingerprint", FAST),
+        site: builder.add_u64_field("site", FAST),
     };
     (builder.build(), fields)
 }

@@ -79,6 +79,11 @@ pub fn near(left: &[u64], right: &[u64]) -> bool {
     shared as f32 >= MIN_SHARED * size as f32
 }
 
+/// The key of a source name for [`Item::site`]: case and surrounding space do not matter.
+pub fn site(source: &str) -> u64 {
+    mix(fnv(FNV_OFFSET, source.trim().to_lowercase().as_bytes()))
+}
+
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
 fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {
@@ -105,6 +110,8 @@ pub const MAX_APART_SECS: i64 = 2 * 86_400;
 pub struct Item {
     pub sketch: Vec<u64>,
     pub date: Option<i64>,
+    /// [`site`] of the article's source, if it names one.
+    pub site: Option<u64>,
 }
 
 /// Groups ranked items: each kept item with the later items that copy it.
@@ -118,7 +125,14 @@ pub fn collapse(items: &[Item]) -> Vec<(usize, Vec<usize>)> {
             (Some(left), Some(right)) => (left - right).abs() <= MAX_APART_SECS,
             _ => true,
         };
-        close && near(&left.sketch, &right.sketch)
+        // The same text under another title on the same site is that site's own second
+        // article (an update, a rewrite for another section), which a reader may be looking
+        // for; copies are the same story on several sites.
+        let other_site = match (left.site, right.site) {
+            (Some(left), Some(right)) => left != right,
+            _ => true,
+        };
+        close && other_site && near(&left.sketch, &right.sketch)
     };
     let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
     for (at, item) in items.iter().enumerate() {
@@ -167,12 +181,33 @@ mod tests {
     }
 
     #[test]
+    fn copies_are_folded_across_sites_only() {
+        let story = fingerprint(STORY);
+        let copy = fingerprint(&format!("JAKARTA - {STORY}"));
+        let on = |sketch: &Vec<u64>, source: &str| Item {
+            sketch: sketch.clone(),
+            date: Some(0),
+            site: Some(site(source)),
+        };
+        // One site's rewrite of its own story stays a hit of its own.
+        assert_eq!(
+            collapse(&[on(&story, "detik.com"), on(&copy, "Detik.com ")]),
+            vec![(0, vec![]), (1, vec![])]
+        );
+        assert_eq!(
+            collapse(&[on(&story, "detik.com"), on(&copy, "kompas.com")]),
+            vec![(0, vec![1])]
+        );
+    }
+
+    #[test]
     fn collapse_keeps_the_first_of_each_story() {
         let story = fingerprint(STORY);
         let copy = fingerprint(&format!("JAKARTA - {STORY}"));
         let item = |sketch: &Vec<u64>, date| Item {
             sketch: sketch.clone(),
             date,
+            site: None,
         };
         let day = 86_400;
         let groups = collapse(&[

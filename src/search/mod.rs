@@ -335,14 +335,20 @@ fn fold_duplicates(
     let mut columns = Vec::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
-        columns.push((fast.u64("fingerprint").ok(), fast.date("date").ok()));
+        columns.push((
+            fast.u64("fingerprint").ok(),
+            fast.date("date").ok(),
+            fast.u64("site").ok(),
+        ));
     }
     let prints: Vec<dedup::Item> = ranked
         .iter()
         .map(|(_, address)| {
-            let (sketches, dates) = match columns.get(address.segment_ord as usize) {
-                Some((sketches, dates)) => (sketches.as_ref(), dates.as_ref()),
-                None => (None, None),
+            let (sketches, dates, sites) = match columns.get(address.segment_ord as usize) {
+                Some((sketches, dates, sites)) => {
+                    (sketches.as_ref(), dates.as_ref(), sites.as_ref())
+                }
+                None => (None, None, None),
             };
             let mut sketch: Vec<u64> = sketches
                 .map(|column| column.values_for_doc(address.doc_id).collect())
@@ -351,7 +357,8 @@ fn fold_duplicates(
             let date = dates
                 .and_then(|column| column.first(address.doc_id))
                 .map(|date| date.into_timestamp_secs());
-            dedup::Item { sketch, date }
+            let site = sites.and_then(|column| column.first(address.doc_id));
+            dedup::Item { sketch, date, site }
         })
         .collect();
     dedup::collapse(&prints)

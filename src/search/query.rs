@@ -94,8 +94,9 @@ enum Token {
     Or,
 }
 
-/// Words above which a query is read as pasted prose, whose dashes are punctuation
-/// ("Mutiara Hitam -julukan Persipura- melawat", "akun Instagram -nya"), not exclusions.
+/// Words above which a query is read as pasted prose, whose dashes and brackets are
+/// punctuation ("Mutiara Hitam -julukan Persipura- melawat", "akun Instagram -nya",
+/// "Komisi Pemberantasan Korupsi (KPK)"), not exclusions and groups.
 pub const PROSE_WORDS: usize = 15;
 
 /// Clitics that scraped text writes apart from their word ("Instagram -nya").
@@ -142,6 +143,11 @@ fn lex(text: &str, prose: bool, notes: &mut Vec<String>) -> Vec<Token> {
                     notes.push("unclosed quote: read to the end of the query".to_string());
                 }
                 tokens.push(Token::Quoted(phrase));
+            }
+            // Pasted prose writes "Komisi Pemberantasan Korupsi (KPK)": brackets there are
+            // punctuation, not groups.
+            '(' | ')' if prose => {
+                chars.next();
             }
             '(' => {
                 chars.next();
@@ -430,6 +436,21 @@ mod tests {
         // A short query keeps its operators.
         let parsed = parse("Mutiara Hitam -julukan");
         assert_eq!(parsed.clauses[2].occur, Occur::MustNot);
+    }
+
+    #[test]
+    fn brackets_in_pasted_prose_are_punctuation() {
+        let prose = "Komisi Pemberantasan Korupsi (KPK) meminta kepada masyarakat agar lebih \
+            berhati-hati terhadap oknum yang mengatasnamakan KPK untuk meminta uang";
+        let parsed = parse(prose);
+        assert!(parsed.clauses.contains(&should(word("KPK"))));
+        assert!(!parsed
+            .clauses
+            .iter()
+            .any(|clause| matches!(clause.node, Node::Group(_))));
+        // A short query keeps its groups.
+        let parsed = parse("(banjir OR longsor) bogor");
+        assert!(matches!(parsed.clauses[0].node, Node::Group(_)));
     }
 
     #[test]
