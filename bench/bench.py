@@ -15,6 +15,8 @@ the same files:
 
 Prints a table with newsidx/omindex ratios and writes results.json and results.md next to the
 corpus. Standard library only; the Xapian part runs under a Python that has the xapian module.
+`--no-omindex` measures newsidx alone (for archives too large for omindex to finish in hours);
+omindex's columns then read "not run".
 """
 
 import argparse
@@ -214,9 +216,14 @@ def main():
     options.add_argument("--reuse-omindex", action="store_true",
                          help="keep the Xapian database and omindex figures of the last run of this size "
                               "(omindex does not change between newsidx commits; at 100k it takes half an hour)")
+    options.add_argument("--no-omindex", action="store_true",
+                         help="measure newsidx only: no omindex ingest, no Xapian or quest latency runs "
+                              "(omindex needs hours at 1M articles)")
     options.add_argument("--render-only", action="store_true",
                          help="print the tables of the last run of this size again, without running anything")
     args = options.parse_args()
+    if args.no_omindex and args.reuse_omindex:
+        options.error("--no-omindex and --reuse-omindex exclude each other")
 
     work = args.work / str(args.size)
     if args.render_only:
@@ -230,8 +237,9 @@ def main():
         subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "newsidx",
                         "--example", "gencorpus", "--example", "bench_search"], cwd=ROOT, check=True)
     newsidx = str(RELEASE / "newsidx")
-    python_x = xapian_python()
-    if shutil.which("omindex") is None or python_x is None or shutil.which("quest") is None:
+    python_x = None if args.no_omindex else xapian_python()
+    if not args.no_omindex and (shutil.which("omindex") is None or python_x is None
+                                or shutil.which("quest") is None):
         raise SystemExit("needs omindex, quest and the xapian Python module: "
                          "apt-get install -y xapian-omega xapian-tools python3-xapian")
 
@@ -258,8 +266,11 @@ def main():
         "size": args.size,
         "seed": args.seed,
         "manifest": manifest,
-        "command": f"bench/run.sh {args.size}" + (f" --seed {args.seed}" if args.seed != 1 else ""),
+        "command": f"bench/run.sh {args.size}" + (f" --seed {args.seed}" if args.seed != 1 else "")
+                   + (" --no-omindex" if args.no_omindex else ""),
     }
+    if args.no_omindex:
+        results["omindex_not_run"] = True
 
     # 2. Ingest, then the same again with nothing changed.
     newsidx_index, xapian_db, mix_index = work / "newsidx", work / "xapian", work / "newsidx-mix"
@@ -271,7 +282,8 @@ def main():
             raise SystemExit(f"--reuse-omindex: no earlier run with omindex figures in {work}")
         if previous.get("articles") != page_articles or not xapian_db.is_dir():
             raise SystemExit(f"--reuse-omindex: the Xapian database in {work} is not of this corpus")
-    for old in [newsidx_index, mix_index] + ([] if previous else [xapian_db]):
+    # Without omindex, a Xapian database of an earlier run is left alone.
+    for old in [newsidx_index, mix_index] + ([] if previous or args.no_omindex else [xapian_db]):
         shutil.rmtree(old, ignore_errors=True)
     ingest = {}
     log(f"newsidx ingest: {page_articles} pages ({page_mb:.0f} MB)")
@@ -287,7 +299,9 @@ def main():
     ingest["newsidx"].update({"rerun_s": wall, "rerun_peak_rss_mb": rss})
     log(f"  no-change rerun {wall:.1f} s")
 
-    if previous:
+    if args.no_omindex:
+        log("omindex: not run (--no-omindex)")
+    elif previous:
         log("omindex: figures and database of the last run kept")
         ingest["omindex"] = previous
         results["omindex_reused"] = True
@@ -325,14 +339,17 @@ def main():
                               "--queries", str(queries_path), "--threads", str(threads), "--json"],
                              capture_output=True, text=True, check=True).stdout
         latency[f"newsidx_inprocess_{threads}"] = json.loads(out)
-        out = subprocess.run([python_x, str(ROOT / "bench" / "xapian_search.py"), "--db", str(xapian_db),
-                              "--queries", str(queries_path), "--procs", str(threads), "--json"],
-                             capture_output=True, text=True, check=True).stdout
-        latency[f"xapian_inprocess_{threads}"] = json.loads(out)
+        if not args.no_omindex:
+            out = subprocess.run([python_x, str(ROOT / "bench" / "xapian_search.py"), "--db", str(xapian_db),
+                                  "--queries", str(queries_path), "--procs", str(threads), "--json"],
+                                 capture_output=True, text=True, check=True).stdout
+            latency[f"xapian_inprocess_{threads}"] = json.loads(out)
         log(f"per-process latency, {threads} at a time")
         latency[f"newsidx_process_{threads}"] = per_process_latency(
             [[newsidx, "--index", str(newsidx_index), "search", "--json", "--limit", "10", query]
              for query in process_queries], threads)
+        if args.no_omindex:
+            continue
         latency[f"quest_process_{threads}"] = per_process_latency(
             [["quest", "-d", str(xapian_db), "-s", "indonesian", "-m", "10", query] for query in process_queries],
             threads)
@@ -369,11 +386,33 @@ def add_cpu_times(results, work):
         ("omindex", "cpu_s", "omindex.log"),
         ("omindex", "rerun_cpu_s", "omindex-rerun.log"),
     ]:
-        if results.get("omindex_reused") and engine == "omindex":
+        if engine not in results["ingest"] or (results.get("omindex_reused") and engine == "omindex"):
             continue
         results["ingest"][engine][key] = cpu_seconds(work / (log_name + ".time"))
     if "mix" in results:
         results["mix"]["cpu_s"] = cpu_seconds(work / "newsidx-mix.log.time")
+
+
+NOT_RUN = "not run"
+
+
+def cell(engine, key, fmt, unit=""):
+    """One figure of an engine's row, or "not run" when that engine or figure is missing."""
+    value = engine.get(key) if engine else None
+    if value is None:
+        return NOT_RUN
+    return format(value, fmt) + unit
+
+
+def ratio_cell(ours, theirs, key):
+    if not ours or not theirs or ours.get(key) is None or not theirs.get(key):
+        return ""
+    return f"{ours[key] / theirs[key]:.2f}"
+
+
+def row(cells):
+    """A Markdown table row; an empty cell is written `| |`."""
+    return "|" + "".join(f" {text} |" if text else " |" for text in cells)
 
 
 def render(results):
@@ -381,12 +420,16 @@ def render(results):
     page_articles = manifest["html"]["articles"] + manifest["text"]["articles"]
     page_mb = (manifest["html"]["bytes"] + manifest["text"]["bytes"]) / 1e6
     page_text_mb = (manifest["html"]["text_bytes"] + manifest["text"]["text_bytes"]) / 1e6
-    ingest, latency, m = results["ingest"], results["latency"], results["machine"]
-    ours, theirs = ingest["newsidx"], ingest["omindex"]
+    ingest, latency, m = results["ingest"], results.get("latency", {}), results["machine"]
+    ours, theirs = ingest["newsidx"], ingest.get("omindex")
+    notes = []
+    if results.get("omindex_reused"):
+        notes = ["", "omindex figures and database reused from an earlier run of this corpus (`--reuse-omindex`)."]
+    elif theirs is None:
+        notes = ["", "omindex was not run (`--no-omindex`): newsidx figures only."]
     lines = [
         f"### {results['size']:,} articles ({results['date']}, commit {results['commit']})",
-        *(["", "omindex figures and database reused from an earlier run of this corpus (`--reuse-omindex`)."]
-          if results.get("omindex_reused") else []),
+        *notes,
         "",
         f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory_mb'] / 1024:.1f} GiB; command `{results['command']}`.",
         f"Compared corpus: {page_articles:,} HTML and text pages, {page_mb:.0f} MB on disk, "
@@ -394,17 +437,21 @@ def render(results):
         "",
         "| ingest | newsidx | omindex | newsidx / omindex |",
         "|---|---:|---:|---:|",
-        f"| wall time | {ours['wall_s']:.1f} s | {theirs['wall_s']:.1f} s | {ratio(ours['wall_s'], theirs['wall_s']):.2f} |",
-        f"| CPU time (user + sys) | {ours.get('cpu_s') or 0:.1f} s | {theirs.get('cpu_s') or 0:.1f} s | {ratio(ours.get('cpu_s') or 0, theirs.get('cpu_s') or 0):.2f} |",
-        f"| articles indexed | {ours['articles']:,} | {theirs['articles']:,} | |",
-        f"| articles/s | {ours['articles_per_s']:,.0f} | {theirs['articles_per_s']:,.0f} | {ratio(ours['articles_per_s'], theirs['articles_per_s']):.2f} |",
-        f"| MB/s (input) | {ours['mb_per_s']:.1f} | {theirs['mb_per_s']:.1f} | {ratio(ours['mb_per_s'], theirs['mb_per_s']):.2f} |",
-        f"| peak RSS | {ours['peak_rss_mb']:.0f} MB | {theirs['peak_rss_mb']:.0f} MB | {ratio(ours['peak_rss_mb'], theirs['peak_rss_mb']):.2f} |",
-        f"| index size | {ours['index_mb']:.0f} MB | {theirs['index_mb']:.0f} MB | {ratio(ours['index_mb'], theirs['index_mb']):.2f} |",
-        f"| index / article text | {ours['index_to_text']:.2f} | {theirs['index_to_text']:.2f} | |",
-        f"| no-change rerun | {ours['rerun_s']:.1f} s | {theirs['rerun_s']:.1f} s | {ratio(ours['rerun_s'], theirs['rerun_s']):.2f} |",
-        f"| no-change rerun, CPU | {ours.get('rerun_cpu_s') or 0:.1f} s | {theirs.get('rerun_cpu_s') or 0:.1f} s | {ratio(ours.get('rerun_cpu_s') or 0, theirs.get('rerun_cpu_s') or 0):.2f} |",
     ]
+    for label, key, fmt, unit, with_ratio in [
+        ("wall time", "wall_s", ".1f", " s", True),
+        ("CPU time (user + sys)", "cpu_s", ".1f", " s", True),
+        ("articles indexed", "articles", ",", "", False),
+        ("articles/s", "articles_per_s", ",.0f", "", True),
+        ("MB/s (input)", "mb_per_s", ".1f", "", True),
+        ("peak RSS", "peak_rss_mb", ".0f", " MB", True),
+        ("index size", "index_mb", ".0f", " MB", True),
+        ("index / article text", "index_to_text", ".2f", "", False),
+        ("no-change rerun", "rerun_s", ".1f", " s", True),
+        ("no-change rerun, CPU", "rerun_cpu_s", ".1f", " s", True),
+    ]:
+        lines.append(row([label, cell(ours, key, fmt, unit), cell(theirs, key, fmt, unit),
+                          ratio_cell(ours, theirs, key) if with_ratio else ""]))
     if "mix" in results:
         mix = results["mix"]
         lines += [
@@ -413,7 +460,9 @@ def render(results):
             f"{mix['wall_s']:.1f} s, {mix['articles_per_s']:,.0f} articles/s, {mix['mb_per_s']:.1f} MB/s, "
             f"peak RSS {mix['peak_rss_mb']:.0f} MB, index {mix['index_mb']:.0f} MB.",
         ]
-    queries = results["queries"]
+    queries = results.get("queries")
+    if not queries or not latency:
+        return "\n".join(lines) + "\n"
     lines += [
         "",
         f"Query latency over {queries['keywords'] + queries['questions']} queries ({queries['keywords']} keyword "
@@ -423,19 +472,18 @@ def render(results):
         "| search | threads | p50 ms | p95 ms | p99 ms | queries/s | p50 ratio | p99 ratio |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for kind, ours_name, theirs_name, label_ours, label_theirs in [
-        ("inprocess", "newsidx_inprocess", "xapian_inprocess", "newsidx library, snippets",
-         "Xapian Python, snippets"),
-        ("process", "newsidx_process", "quest_process", "`newsidx search --json`", "`quest`"),
+    for ours_name, theirs_name, label_ours, label_theirs in [
+        ("newsidx_inprocess", "xapian_inprocess", "newsidx library, snippets", "Xapian Python, snippets"),
+        ("newsidx_process", "quest_process", "`newsidx search --json`", "`quest`"),
     ]:
         for threads in (1, 2):
-            a, b = latency[f"{ours_name}_{threads}"], latency[f"{theirs_name}_{threads}"]
-            lines.append(
-                f"| {label_ours} | {threads} | {a['p50_ms']:.2f} | {a['p95_ms']:.2f} | {a['p99_ms']:.2f} | "
-                f"{a['queries_per_sec']:.0f} | {ratio(a['p50_ms'], b['p50_ms']):.2f} | {ratio(a['p99_ms'], b['p99_ms']):.2f} |")
-            lines.append(
-                f"| {label_theirs} | {threads} | {b['p50_ms']:.2f} | {b['p95_ms']:.2f} | {b['p99_ms']:.2f} | "
-                f"{b['queries_per_sec']:.0f} | | |")
+            a, b = latency.get(f"{ours_name}_{threads}"), latency.get(f"{theirs_name}_{threads}")
+            for label, figures, ratios in [
+                (label_ours, a, [ratio_cell(a, b, "p50_ms"), ratio_cell(a, b, "p99_ms")]),
+                (label_theirs, b, ["", ""]),
+            ]:
+                lines.append(row([label, str(threads), cell(figures, "p50_ms", ".2f"), cell(figures, "p95_ms", ".2f"),
+                                  cell(figures, "p99_ms", ".2f"), cell(figures, "queries_per_sec", ".0f")] + ratios))
     return "\n".join(lines) + "\n"
 
 
