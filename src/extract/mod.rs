@@ -181,24 +181,9 @@ pub(crate) fn guess_language(text: &str) -> Option<String> {
     let mut english = 0usize;
     for word in text.split_whitespace().take(2000) {
         let word = word.trim_matches(|c: char| !c.is_alphanumeric());
-        // The lists are ASCII words of at most 8 letters: an ASCII word is compared without
-        // building its lowercase, and a longer one not at all.
-        let (is_indonesian, is_english) = if word.len() > 8 && word.is_ascii() {
-            (false, false)
-        } else if word.is_ascii() {
-            (
-                INDONESIAN
-                    .iter()
-                    .any(|known| known.eq_ignore_ascii_case(word)),
-                ENGLISH.iter().any(|known| known.eq_ignore_ascii_case(word)),
-            )
-        } else {
-            let word = word.to_lowercase();
-            (
-                INDONESIAN.contains(&word.as_str()),
-                ENGLISH.contains(&word.as_str()),
-            )
-        };
+        // The lists are ASCII: comparing without case needs no lowercase copy of the word.
+        let known = |list: &[&str]| list.iter().any(|known| known.eq_ignore_ascii_case(word));
+        let (is_indonesian, is_english) = (known(INDONESIAN), known(ENGLISH));
         if is_indonesian {
             indonesian += 1;
         } else if is_english {
@@ -213,8 +198,11 @@ pub(crate) fn guess_language(text: &str) -> Option<String> {
 
 /// "Penulis: Ani", "Editor : Budi Santoso", "Oleh Citra": labelled names in short lines.
 pub(crate) static BYLINE_LABEL: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(penulis|reporter|wartawan|pewarta|oleh|editor|penyunting|redaktur)\b\s*:?\s*(\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,4})")
-        .expect("valid regex")
+    Regex::new(&format!(
+        r"(?i)\b({})\b\s*:?\s*(\p{{Lu}}[\p{{L}}.'’-]*(?:\s+\p{{Lu}}[\p{{L}}.'’-]*){{0,4}})",
+        BYLINE_LABELS.join("|")
+    ))
+    .expect("valid regex")
 });
 
 /// The labels [`BYLINE_LABEL`] looks for.
