@@ -358,6 +358,14 @@ mod tests {
         }
     }
 
+    /// Whether every clause of `parsed` is optional: no sign was read as an operator.
+    fn all_should(parsed: &ParsedQuery) -> bool {
+        parsed
+            .clauses
+            .iter()
+            .all(|clause| clause.occur == Occur::Should)
+    }
+
     #[test]
     fn plain_words_are_optional_clauses() {
         let parsed = parse("kerja sama  militer");
@@ -414,10 +422,7 @@ mod tests {
     #[test]
     fn a_clitic_written_apart_is_not_an_exclusion() {
         let parsed = parse("akun Instagram -nya");
-        assert!(parsed
-            .clauses
-            .iter()
-            .all(|clause| clause.occur == Occur::Should));
+        assert!(all_should(&parsed));
         assert_eq!(parsed.clauses[2], should(word("nya")));
         // A real exclusion still excludes.
         let parsed = parse("akun Instagram -nyanyian");
@@ -428,10 +433,7 @@ mod tests {
     fn signs_in_pasted_prose_are_punctuation() {
         let prose = "Cedera ini memaksanya absen ketika Mutiara Hitam -julukan Persipura - melawat ke markas Arema FC pada hari Minggu lalu";
         let parsed = parse(prose);
-        assert!(parsed
-            .clauses
-            .iter()
-            .all(|clause| clause.occur == Occur::Should));
+        assert!(all_should(&parsed));
         assert!(parsed.clauses.contains(&should(word("julukan"))));
         // A short query keeps its operators.
         let parsed = parse("Mutiara Hitam -julukan");
@@ -524,10 +526,7 @@ mod tests {
     #[test]
     fn a_sign_after_a_word_is_prose() {
         let parsed = parse("(Cagub)-Cawagub \"Mean Girls\"-nya");
-        assert!(parsed
-            .clauses
-            .iter()
-            .all(|clause| clause.occur == Occur::Should));
+        assert!(all_should(&parsed));
         assert_eq!(parsed.clauses[1], should(word("Cawagub")));
     }
 
