@@ -13,8 +13,7 @@ use crate::flags::{Cli, ShowArgs};
 
 pub fn run(cli: &Cli, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let news = NewsIndex::open(&cli.index)?;
-    let reader = news.index.reader().map_err(|source| news.error(source))?;
-    let searcher = reader.searcher();
+    let searcher = news.reader()?.searcher();
     let query = TermQuery::new(
         Term::from_field_text(news.fields.id, &args.id),
         IndexRecordOption::Basic,

@@ -25,8 +25,7 @@ struct Stats {
 
 pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     let news = NewsIndex::open(&cli.index)?;
-    let reader = news.index.reader().map_err(|source| news.error(source))?;
-    let searcher = reader.searcher();
+    let searcher = news.reader()?.searcher();
     let documents = searcher.num_docs() as usize;
 
     // Sources: every distinct term of the source field, counted over live documents.

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use tantivy::schema::Value;
 use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
-use tantivy::{Index, TantivyDocument};
+use tantivy::{Index, IndexReader, TantivyDocument};
 
 use crate::analysis;
 use crate::article::{Article, Format};
@@ -29,6 +29,9 @@ pub struct NewsIndex {
     pub path: PathBuf,
     /// The generation folder holding the tantivy files (see [`layout`]).
     pub dir: PathBuf,
+    /// Made on first use and kept: a reader per search would open every segment again and
+    /// drop the document store's cache of decompressed blocks each time.
+    reader: once_cell::sync::OnceCell<IndexReader>,
 }
 
 impl NewsIndex {
@@ -136,7 +139,15 @@ impl NewsIndex {
             fields,
             path: path.to_path_buf(),
             dir: dir.to_path_buf(),
+            reader: once_cell::sync::OnceCell::new(),
         })
+    }
+
+    /// The index's reader, shared by every search through this handle; it follows commits.
+    pub fn reader(&self) -> Result<&IndexReader> {
+        self.reader
+            .get_or_try_init(|| self.index.reader())
+            .map_err(|source| self.error(source))
     }
 
     /// Wraps a tantivy error with this index's path.

@@ -101,8 +101,7 @@ pub struct SearchResults {
 pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults> {
     let started = Instant::now();
     let fields = news.fields;
-    let reader = news.index.reader().map_err(|source| news.error(source))?;
-    let searcher = reader.searcher();
+    let searcher = news.reader()?.searcher();
     let sources = known_sources(&searcher, news)?;
     let parsed = query::parse(&request.query);
     let (stemmed, exact) = analyzers(news);
