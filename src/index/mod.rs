@@ -3,6 +3,7 @@
 //! This module owns everything on disk under the index folder: the live generation named by
 //! `CURRENT` (see [`layout`]), the ingest lock, and the manifest of what each file contributed.
 
+pub mod columns;
 pub mod ingest;
 pub mod layout;
 pub mod lock;
@@ -10,6 +11,7 @@ pub mod manifest;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 use tantivy::schema::Value;
@@ -32,6 +34,7 @@ pub struct NewsIndex {
     /// Made on first use and kept: a reader per search would open every segment again and
     /// drop the document store's cache of decompressed blocks each time.
     reader: once_cell::sync::OnceCell<IndexReader>,
+    columns: columns::ColumnCache,
 }
 
 impl NewsIndex {
@@ -140,6 +143,7 @@ impl NewsIndex {
             path: path.to_path_buf(),
             dir: dir.to_path_buf(),
             reader: once_cell::sync::OnceCell::new(),
+            columns: columns::ColumnCache::default(),
         })
     }
 
@@ -148,6 +152,11 @@ impl NewsIndex {
         self.reader
             .get_or_try_init(|| self.index.reader())
             .map_err(|source| self.error(source))
+    }
+
+    /// The columns a search reads of each segment of `searcher`, in its segment order.
+    pub fn columns(&self, searcher: &tantivy::Searcher) -> Vec<Arc<columns::SegmentColumns>> {
+        self.columns.for_searcher(searcher, &self.fields)
     }
 
     /// Wraps a tantivy error with this index's path.

@@ -5,6 +5,7 @@
 //! - [`rank`] turns it into one BM25 query with field weights and proximity boosts.
 //! - [`filter`] reads `--since`/`--until` dates and finds the sources `--source` means.
 //! - [`dedup`] fingerprints bodies so the same wire story is shown once.
+//! - [`top`] collects the best candidates in the requested order.
 //! - [`snippet`] picks and marks the passages.
 
 pub mod dedup;
@@ -12,23 +13,30 @@ pub mod filter;
 pub mod query;
 pub mod rank;
 pub mod snippet;
+pub mod top;
 
+use std::collections::HashSet;
 use std::ops::Bound;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery};
+use tantivy::collector::Count;
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, RangeQuery,
+};
 use tantivy::schema::Value;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{ANALYZER_NAME, EXACT_ANALYZER_NAME};
 use crate::error::Result;
+use crate::index::columns::SegmentColumns;
 use crate::index::NewsIndex;
 use filter::DateBound;
 use rank::Compiler;
 pub use snippet::Snippet;
+use top::{Found, TopCandidates};
 
 /// The order of results.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -102,7 +110,8 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
     let started = Instant::now();
     let fields = news.fields;
     let searcher = news.reader()?.searcher();
-    let sources = known_sources(&searcher, news)?;
+    let columns = news.columns(&searcher);
+    let sources = known_sources(&columns);
     let parsed = query::parse(&request.query);
     let (stemmed, exact) = analyzers(news);
     let compiled =
@@ -149,15 +158,16 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
             });
         }
     };
-    let query: Box<dyn Query> = if filters.is_empty() {
-        base
-    } else {
-        let mut parts = vec![(Occur::Must, base)];
-        parts.extend(filters.into_iter().map(|filter| {
-            let unscored: Box<dyn Query> = Box::new(ConstScoreQuery::new(filter, 0.0));
-            (Occur::Must, unscored)
-        }));
-        Box::new(BooleanQuery::new(parts))
+    let any_word = compiled.any_word.filter(|_| filters.is_empty());
+    let query = filtered(base, &filters);
+    let all_words = compiled
+        .all_words
+        .map(|all_words| filtered(all_words, &filters));
+    let plan = Plan {
+        query: &*query,
+        all_words: all_words.as_deref(),
+        any_word: any_word.as_deref(),
+        columns: &columns,
     };
     // A query with no words has no relevance to order by: newest first then.
     let sort = if empty_query && request.sort == Sort::Relevance {
@@ -166,34 +176,42 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
         request.sort
     };
 
-    let total = searcher
-        .search(&*query, &Count)
-        .map_err(|source| news.error(source))?;
+    // Proximity is scored for a window of the best candidates, so that window is fetched
+    // even when fewer results are wanted.
+    let window = if compiled.proximity.is_empty() {
+        0
+    } else {
+        PROXIMITY_WINDOW
+    };
     let wanted = request.offset + request.limit;
     let mut fetch = wanted * 2 + 20;
-    let groups = loop {
-        let ranked =
-            ranked(&searcher, &*query, sort, fetch).map_err(|source| news.error(source))?;
+    let (total, groups) = loop {
+        let (total, mut found) = candidates(&searcher, &plan, sort, fetch, fetch.max(window))
+            .map_err(|source| news.error(source))?;
+        let exhausted = found.len() < fetch.max(window) || fetch >= total;
+        add_proximity(&searcher, &compiled.proximity, &mut found)
+            .map_err(|source| news.error(source))?;
+        found.truncate(fetch);
         let groups = if request.keep_duplicates {
-            ranked
+            found
                 .iter()
-                .map(|(_, address)| (*address, Vec::new()))
+                .map(|candidate| (candidate.address, Vec::new()))
                 .collect()
         } else {
-            fold_duplicates(&searcher, &ranked)
+            fold_duplicates(&columns, &found)
         };
-        let exhausted = ranked.len() < fetch || fetch >= total;
         if groups.len() >= wanted || exhausted {
-            break groups
+            let groups = groups
                 .into_iter()
                 .map(|(address, copies)| {
-                    let score = ranked
+                    let score = found
                         .iter()
-                        .find(|(_, at)| *at == address)
-                        .map_or(0.0, |(score, _)| *score);
+                        .find(|candidate| candidate.address == address)
+                        .map_or(0.0, |candidate| candidate.score);
                     (score, address, copies)
                 })
                 .collect::<Vec<_>>();
+            break (total, groups);
         }
         fetch = (fetch * 4).min(total.max(fetch));
     };
@@ -263,100 +281,177 @@ fn analyzers(news: &NewsIndex) -> (TextAnalyzer, TextAnalyzer) {
 }
 
 /// Every source name in the index (lowercased, as indexed).
-fn known_sources(searcher: &Searcher, news: &NewsIndex) -> Result<Vec<String>> {
-    let mut sources = std::collections::BTreeSet::new();
-    for segment in searcher.segment_readers() {
-        let inverted = segment
-            .inverted_index(news.fields.source)
-            .map_err(|source| news.error(source))?;
-        let mut terms = inverted
-            .terms()
-            .stream()
-            .map_err(|source| news.error(source.into()))?;
-        while terms.advance() {
-            if let Ok(name) = std::str::from_utf8(terms.key()) {
-                sources.insert(name.to_string());
-            }
-        }
-    }
-    Ok(sources.into_iter().collect())
+fn known_sources(columns: &[Arc<SegmentColumns>]) -> Vec<String> {
+    let sources: std::collections::BTreeSet<&String> = columns
+        .iter()
+        .flat_map(|segment| &segment.sources)
+        .collect();
+    sources.into_iter().cloned().collect()
 }
 
-/// The best `limit` matches in `sort` order, with their BM25 scores.
+/// How many of the best candidates get their proximity boosts scored. Boosts reorder
+/// articles that hold the query's words; one ranked below this many on its words alone
+/// rarely climbs into the first page.
+const PROXIMITY_WINDOW: usize = 200;
+
+/// `query` restricted to the articles every one of `filters` lets through, which add nothing
+/// to the score.
+fn filtered(query: Box<dyn Query>, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
+    if filters.is_empty() {
+        return query;
+    }
+    let mut parts = vec![(Occur::Must, query)];
+    parts.extend(filters.iter().map(|filter| {
+        let unscored: Box<dyn Query> = Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0));
+        (Occur::Must, unscored)
+    }));
+    Box::new(BooleanQuery::new(parts))
+}
+
+/// The ways to find the best matches of one query, cheapest first.
+struct Plan<'a> {
+    /// Everything the request asks for, filters included.
+    query: &'a dyn Query,
+    /// The articles holding every word, filters included (see [`rank::Compiled::all_words`]).
+    all_words: Option<&'a dyn Query>,
+    /// A flat union of the words' terms, when the request is only plain words and no filters.
+    any_word: Option<&'a dyn Query>,
+    /// Each segment's columns, in segment order.
+    columns: &'a [Arc<SegmentColumns>],
+}
+
+/// The best `limit` matches in `sort` order (at least the best `needed` exactly, the rest
+/// to be reordered by proximity), and how many match in all.
+///
+/// Ranked by relevance, the articles holding every word come before all others (see
+/// [`rank::ALL_WORDS_BONUS`]; proximity cannot undo that). When there are at least `needed` of
+/// them the list is made of them alone, and the rest are only counted, not scored: in a large
+/// archive most articles that hold one common word of a question lack another. When there
+/// are fewer, the rest of the list comes from the flat union of the words' terms, where
+/// postings that cannot reach the list are skipped. Other requests score every match.
+fn candidates(
+    searcher: &Searcher,
+    plan: &Plan,
+    sort: Sort,
+    needed: usize,
+    limit: usize,
+) -> tantivy::Result<(usize, Vec<Found>)> {
+    if sort != Sort::Relevance {
+        return ranked(searcher, plan.query, plan.columns, sort, limit, false);
+    }
+    let mut holding_all = Vec::new();
+    if let Some(all_words) = plan.all_words {
+        let (count, mut found) = ranked(searcher, all_words, plan.columns, sort, limit, false)?;
+        for candidate in &mut found {
+            candidate.score += rank::ALL_WORDS_BONUS;
+        }
+        if count >= needed {
+            let total = searcher.search(plan.any_word.unwrap_or(plan.query), &Count)?;
+            return Ok((total, found));
+        }
+        holding_all = found;
+    }
+    let Some(any_word) = plan.any_word else {
+        return ranked(searcher, plan.query, plan.columns, sort, limit, false);
+    };
+    // Articles lacking a word only fill the list after every article holding them all.
+    let (_, best) = ranked(searcher, any_word, plan.columns, sort, needed, true)?;
+    let total = searcher.search(any_word, &Count)?;
+    let mut found = holding_all;
+    let known: HashSet<DocAddress> = found.iter().map(|candidate| candidate.address).collect();
+    found.extend(
+        best.into_iter()
+            .filter(|candidate| !known.contains(&candidate.address)),
+    );
+    top::sort_best_first(&mut found);
+    found.truncate(limit.max(needed));
+    Ok((total, found))
+}
+
+/// The best `limit` matches in `sort` order, and how many match in all (with `prune`, only
+/// how many were looked at).
 fn ranked(
     searcher: &Searcher,
     query: &dyn Query,
+    columns: &[Arc<SegmentColumns>],
     sort: Sort,
     limit: usize,
-) -> tantivy::Result<Vec<(Score, DocAddress)>> {
-    let newest = newest_date(searcher);
-    let collector =
-        TopDocs::with_limit(limit.max(1)).tweak_score(move |segment: &SegmentReader| {
-            let dates = segment.fast_fields().date("date").ok();
-            move |doc: DocId, score: Score| {
-                let date = dates
-                    .as_ref()
-                    .and_then(|column| column.first(doc))
-                    .map(|date| date.into_timestamp_secs());
-                let order = match (sort, date) {
-                    (Sort::Relevance, _) => 0,
-                    (_, None) => i64::MIN,
-                    (Sort::Newest, Some(seconds)) => seconds,
-                    (Sort::Oldest, Some(seconds)) => -seconds,
-                };
-                (order, score + rank::freshness(date, newest))
-            }
-        });
-    let found = searcher.search(query, &collector)?;
-    Ok(found
-        .into_iter()
-        .map(|((_, score), address)| (score, address))
-        .collect())
+    prune: bool,
+) -> tantivy::Result<(usize, Vec<Found>)> {
+    let collector = TopCandidates {
+        limit,
+        sort,
+        newest: columns.iter().filter_map(|segment| segment.newest).max(),
+        columns,
+        prune,
+    };
+    searcher.search(query, &collector)
 }
 
-/// The latest article date in the index, in seconds: "recent" is measured from it, so an
-/// archive ranks the same whenever it is searched.
-fn newest_date(searcher: &Searcher) -> Option<i64> {
-    searcher
-        .segment_readers()
+/// Adds each proximity boost to the candidates it matches, then puts them back in order.
+/// The boosts are looked up in the candidates only: a phrase query over every article holding
+/// a common word is the dearest part of a search in a large archive.
+fn add_proximity(
+    searcher: &Searcher,
+    boosts: &[Box<dyn Query>],
+    ranked: &mut [Found],
+) -> tantivy::Result<()> {
+    if boosts.is_empty() || ranked.is_empty() {
+        return Ok(());
+    }
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let weights = boosts
         .iter()
-        .filter_map(|segment| segment.fast_fields().date("date").ok())
-        .filter(|column| column.num_docs() > 0 && column.values.num_vals() > 0)
-        .map(|column| column.max_value().into_timestamp_secs())
-        .max()
+        .map(|boost| boost.weight(scoring))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let mut by_address: Vec<(DocAddress, usize)> = ranked
+        .iter()
+        .enumerate()
+        .map(|(at, found)| (found.address, at))
+        .collect();
+    by_address.sort_unstable();
+    for segment in by_address.chunk_by(|(a, _), (b, _)| a.segment_ord == b.segment_ord) {
+        let reader = searcher.segment_reader(segment[0].0.segment_ord);
+        for weight in &weights {
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            for &(DocAddress { doc_id: doc, .. }, at) in segment {
+                if scorer.doc() < doc {
+                    scorer.seek(doc);
+                }
+                if scorer.doc() == doc {
+                    ranked[at].score += scorer.score();
+                }
+            }
+        }
+    }
+    top::sort_best_first(ranked);
+    Ok(())
 }
 
 /// Groups ranked results by story: each kept address with the addresses of its copies.
 fn fold_duplicates(
-    searcher: &Searcher,
-    ranked: &[(Score, DocAddress)],
+    columns: &[Arc<SegmentColumns>],
+    ranked: &[Found],
 ) -> Vec<(DocAddress, Vec<DocAddress>)> {
-    let mut columns = Vec::new();
-    for segment in searcher.segment_readers() {
-        let fast = segment.fast_fields();
-        columns.push((
-            fast.u64("fingerprint").ok(),
-            fast.date("date").ok(),
-            fast.u64("site").ok(),
-        ));
-    }
     let prints: Vec<dedup::Item> = ranked
         .iter()
-        .map(|(_, address)| {
-            let (sketches, dates, sites) = match columns.get(address.segment_ord as usize) {
-                Some((sketches, dates, sites)) => {
-                    (sketches.as_ref(), dates.as_ref(), sites.as_ref())
-                }
-                None => (None, None, None),
+        .map(|Found { address, .. }| {
+            let Some(segment) = columns.get(address.segment_ord as usize) else {
+                return dedup::Item::default();
             };
-            let mut sketch: Vec<u64> = sketches
-                .map(|column| column.values_for_doc(address.doc_id).collect())
+            let doc = address.doc_id;
+            let mut sketch: Vec<u64> = segment
+                .fingerprints
+                .as_ref()
+                .map(|column| column.values_for_doc(doc).collect())
                 .unwrap_or_default();
             sketch.sort_unstable();
-            let date = dates
-                .and_then(|column| column.first(address.doc_id))
+            let date = segment
+                .dates
+                .as_ref()
+                .and_then(|column| column.first(doc))
                 .map(|date| date.into_timestamp_secs());
-            let site = sites.and_then(|column| column.first(address.doc_id));
+            let site = segment.sites.as_ref().and_then(|column| column.first(doc));
             dedup::Item { sketch, date, site }
         })
         .collect();
@@ -364,9 +459,119 @@ fn fold_duplicates(
         .into_iter()
         .map(|(kept, copies)| {
             (
-                ranked[kept].1,
-                copies.into_iter().map(|copy| ranked[copy].1).collect(),
+                ranked[kept].address,
+                copies
+                    .into_iter()
+                    .map(|copy| ranked[copy].address)
+                    .collect(),
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::{Article, Format};
+
+    /// A small archive from a few words, so that some word sets are in many articles, some
+    /// in a few and some in none; two segments, dates spread over two years.
+    fn archive() -> (tempfile::TempDir, NewsIndex) {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let news = NewsIndex::create_dir(folder.path(), &folder.path().join("gen"))
+            .expect("index created");
+        let words: Vec<&str> = "banjir jakarta presiden harga beras pemilu gempa sekolah timnas \
+            ekspor kopi pelabuhan militer kerja sama nelayan"
+            .split_whitespace()
+            .collect();
+        let mut writer = news.index.writer(50_000_000).expect("writer");
+        let mut state: u64 = 7;
+        let mut next = |below: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % below
+        };
+        for at in 0..400 {
+            let mut article = Article::new(&format!("a{at}.txt"), Format::Text);
+            let title: Vec<&str> = (0..3).map(|_| words[next(words.len())]).collect();
+            // Earlier words are likelier, as in real text.
+            let body: Vec<&str> = (0..40 + next(60))
+                .map(|_| {
+                    let common = 1 + next(words.len());
+                    words[next(common)]
+                })
+                .collect();
+            article.title = title.join(" ");
+            article.body = body.join(" ");
+            article.date = chrono::DateTime::parse_from_rfc3339("2023-01-01T08:00:00+07:00")
+                .ok()
+                .map(|date| date + chrono::Duration::days(next(700) as i64));
+            writer
+                .add_document(news.to_document(&article))
+                .expect("added");
+            if at == 200 {
+                writer.commit().expect("first segment");
+            }
+        }
+        writer.commit().expect("second segment");
+        (folder, news)
+    }
+
+    /// The best candidates as every way of finding them gives them, and as scoring every match
+    /// of the full query gives them: scores in order, and the count.
+    #[test]
+    fn shortcuts_find_what_scoring_every_match_finds() {
+        let (_folder, news) = archive();
+        let searcher = news.reader().expect("reader").searcher();
+        let columns = news.columns(&searcher);
+        let (stemmed, exact) = analyzers(&news);
+        let queries = [
+            "banjir",
+            "banjir jakarta",
+            "presiden harga beras",
+            "nelayan pelabuhan kopi ekspor",
+            "kerja sama militer timnas sekolah",
+            "gempa nelayan militer pelabuhan kopi ekspor sama",
+        ];
+        let mut shortcuts = 0;
+        for text in queries {
+            let compiled = Compiler::new(&news.fields, stemmed.clone(), exact.clone(), &[])
+                .compile(&query::parse(text));
+            let query = compiled.query.expect("a query");
+            let fast = Plan {
+                query: &*query,
+                all_words: compiled.all_words.as_deref(),
+                any_word: compiled.any_word.as_deref(),
+                columns: &columns,
+            };
+            let every = Plan {
+                all_words: None,
+                any_word: None,
+                ..fast
+            };
+            for needed in [1, 5, 20, 60] {
+                let run = |plan: &Plan| {
+                    let (total, mut found) =
+                        candidates(&searcher, plan, Sort::Relevance, needed, needed * 2)
+                            .expect("searched");
+                    add_proximity(&searcher, &compiled.proximity, &mut found).expect("boosted");
+                    found.truncate(needed);
+                    (total, found)
+                };
+                let (total, found) = run(&fast);
+                let (expected_total, expected) = run(&every);
+                assert_eq!(total, expected_total, "{text:?}");
+                assert_eq!(found.len(), expected.len(), "{text:?}, {needed}");
+                for (got, want) in found.iter().zip(&expected) {
+                    assert!(
+                        (got.score - want.score).abs() < 0.01,
+                        "{text:?}, {needed}: {found:?} against {expected:?}"
+                    );
+                }
+                shortcuts += usize::from(fast.any_word.is_some() || fast.all_words.is_some());
+            }
+        }
+        assert!(shortcuts > 0);
+    }
 }

@@ -6,6 +6,9 @@
 //!   any document for the words themselves, so it ranks above documents holding only some.
 //! - Proximity: neighbouring query words are also asked for as phrases (adjacent, and within a
 //!   short window), so "kerja sama militer" standing together outranks the words scattered.
+//!   These phrases are kept apart from the query ([`Compiled::proximity`]) and scored only for
+//!   the best candidates (see `search`): looking each one up across every article that holds
+//!   a common word costs more than the rest of the search at archive scale.
 //! - Freshness: a recent article gains up to [`FRESHNESS_WEIGHT`] (measured from the newest
 //!   article in the index), enough to settle near-ties, not to beat a clearly better match.
 //! - Quoted phrases match the exact-form sub-fields (`*_exact`), so "bekerja sama" does not
@@ -79,6 +82,18 @@ impl Highlights {
 pub struct Compiled {
     /// None when nothing in the query can match a term (empty, or only set aside).
     pub query: Option<Box<dyn Query>>,
+    /// Proximity boosts, each already weighted: they add to the score of an article that
+    /// `query` matched and never decide whether it matches.
+    pub proximity: Vec<Box<dyn Query>>,
+    /// The articles that hold every word, scored as `query` scores them less the
+    /// [`ALL_WORDS_BONUS`]; when the query has such a bonus. Those articles rank above all
+    /// others, so when there are enough of them the best are found from this query alone,
+    /// without scoring every article that holds any one of the words.
+    pub all_words: Option<Box<dyn Query>>,
+    /// When the query is only plain words: one flat union of their term queries, matching
+    /// what `query` matches and scoring it as `query` does without the bonus. A flat union
+    /// of terms lets the search skip postings that cannot reach the best results.
+    pub any_word: Option<Box<dyn Query>>,
     pub highlights: Highlights,
 }
 
@@ -92,6 +107,9 @@ pub struct Compiler<'a> {
     /// Plain words go to the exact-form fields (the query is only stopwords).
     exact_words: bool,
     highlights: Highlights,
+    proximity: Vec<Box<dyn Query>>,
+    all_words: Option<Box<dyn Query>>,
+    any_word: Option<Box<dyn Query>>,
 }
 
 /// One query word as the analyzer saw it: its position and the terms standing there.
@@ -115,6 +133,9 @@ impl<'a> Compiler<'a> {
             sources,
             exact_words: false,
             highlights: Highlights::default(),
+            proximity: Vec::new(),
+            all_words: None,
+            any_word: None,
         }
     }
 
@@ -124,22 +145,32 @@ impl<'a> Compiler<'a> {
         let positive_words = has_positive_words(&parsed.clauses);
         if positive_words && self.highlights.stemmed.is_empty() && !self.exact_words {
             self.exact_words = true;
+            let proximity = std::mem::take(&mut self.proximity);
+            let all_words = self.all_words.take();
+            let any_word = self.any_word.take();
             let fallback = self.sequence(&parsed.clauses, false, true);
             if fallback.is_some() {
-                return Compiled {
-                    query: fallback,
-                    highlights: self.highlights,
-                };
+                return self.finish(fallback);
             }
+            self.proximity = proximity;
+            self.all_words = all_words;
+            self.any_word = any_word;
         }
+        self.finish(query)
+    }
+
+    fn finish(self, query: Option<Box<dyn Query>>) -> Compiled {
         Compiled {
             query,
+            proximity: self.proximity,
+            all_words: self.all_words,
+            any_word: self.any_word,
             highlights: self.highlights,
         }
     }
 
-    /// A sequence of clauses: required, excluded and optional parts, the proximity boosts and,
-    /// for the whole query (`top`), the all-words bonus. A parenthesised group gets no bonus
+    /// A sequence of clauses: required, excluded and optional parts and, for the whole query
+    /// (`top`), the all-words bonus. A parenthesised group gets no bonus
     /// of its own: it would outweigh the rest of the query.
     fn sequence(&mut self, clauses: &[Clause], negated: bool, top: bool) -> Option<Box<dyn Query>> {
         let mut must: Vec<Box<dyn Query>> = Vec::new();
@@ -147,6 +178,9 @@ impl<'a> Compiler<'a> {
         let mut optional: Vec<Box<dyn Query>> = Vec::new();
         let mut boosts: Vec<Box<dyn Query>> = Vec::new();
         let mut run: Vec<&str> = Vec::new();
+        // Every term query of the plain words, and whether the sequence is nothing else.
+        let mut terms: Vec<Box<dyn Query>> = Vec::new();
+        let mut words_only = true;
         for clause in clauses {
             let plain = matches!(&clause.node, Node::Word { field: None, .. });
             if plain && clause.occur == Occur::Should {
@@ -155,7 +189,8 @@ impl<'a> Compiler<'a> {
                 }
                 continue;
             }
-            self.flush_run(&mut run, negated, &mut optional, &mut boosts);
+            words_only = false;
+            self.flush_run(&mut run, negated, &mut optional, &mut terms);
             let compiled = self.node(&clause.node, negated || clause.occur == Occur::MustNot);
             if let Some(query) = compiled {
                 match clause.occur {
@@ -165,7 +200,10 @@ impl<'a> Compiler<'a> {
                 }
             }
         }
-        self.flush_run(&mut run, negated, &mut optional, &mut boosts);
+        self.flush_run(&mut run, negated, &mut optional, &mut terms);
+        if top && words_only && !terms.is_empty() {
+            self.any_word = Some(Box::new(BooleanQuery::union(terms)));
+        }
 
         if must.is_empty() && optional.is_empty() {
             if must_not.is_empty() {
@@ -179,6 +217,20 @@ impl<'a> Compiler<'a> {
                 .iter()
                 .map(|query| (TantivyOccur::Must, query.box_clone()))
                 .collect();
+            let mut scored: Vec<(TantivyOccur, Box<dyn Query>)> = optional
+                .iter()
+                .map(|query| (TantivyOccur::Must, query.box_clone()))
+                .collect();
+            scored.extend(
+                must.iter()
+                    .map(|query| (TantivyOccur::Must, query.box_clone())),
+            );
+            scored.extend(
+                must_not
+                    .iter()
+                    .map(|query| (TantivyOccur::MustNot, query.box_clone())),
+            );
+            self.all_words = Some(Box::new(BooleanQuery::new(scored)));
             let all_words = ConstScoreQuery::new(Box::new(BooleanQuery::new(every)), 1.0);
             boosts.push(Box::new(BoostQuery::new(
                 Box::new(all_words),
@@ -221,13 +273,14 @@ impl<'a> Compiler<'a> {
         Some(Box::new(BooleanQuery::new(parts)))
     }
 
-    /// Compiles a run of plain words: one optional clause per word, plus proximity boosts.
+    /// Compiles a run of plain words: one optional clause per word, plus proximity boosts
+    /// (none for excluded words); each word's term queries are also added to `terms`.
     fn flush_run(
         &mut self,
         run: &mut Vec<&str>,
         negated: bool,
         optional: &mut Vec<Box<dyn Query>>,
-        boosts: &mut Vec<Box<dyn Query>>,
+        terms: &mut Vec<Box<dyn Query>>,
     ) {
         if run.is_empty() {
             return;
@@ -236,12 +289,15 @@ impl<'a> Compiler<'a> {
         run.clear();
         let units = self.units(&text, negated);
         for unit in &units {
-            optional.push(self.unit_query(unit));
+            let unit_terms = self.unit_terms(unit);
+            terms.extend(unit_terms.iter().map(|query| query.box_clone()));
+            optional.push(Box::new(BooleanQuery::union(unit_terms)));
         }
-        if units.len() < 2 {
+        if units.len() < 2 || negated {
             return;
         }
         let text_fields = self.text_fields();
+        let boosts = &mut self.proximity;
         // Proximity counts in the title and the body, where the words are prose.
         for (field, weight) in text_fields.into_iter().take(2) {
             for pair in units.windows(2) {
@@ -302,13 +358,18 @@ impl<'a> Compiler<'a> {
 
     /// One word in any text field.
     fn unit_query(&self, unit: &Unit) -> Box<dyn Query> {
-        let mut parts: Vec<(TantivyOccur, Box<dyn Query>)> = Vec::new();
+        Box::new(BooleanQuery::union(self.unit_terms(unit)))
+    }
+
+    /// One word's term queries, a weighted one for each text field and each of its terms.
+    fn unit_terms(&self, unit: &Unit) -> Vec<Box<dyn Query>> {
+        let mut terms = Vec::new();
         for (field, weight) in self.text_fields() {
             for term in &unit.terms {
-                parts.push((TantivyOccur::Should, boost(term_query(field, term), weight)));
+                terms.push(boost(term_query(field, term), weight));
             }
         }
-        Box::new(BooleanQuery::new(parts))
+        terms
     }
 
     fn node(&mut self, node: &Node, negated: bool) -> Option<Box<dyn Query>> {

@@ -1,0 +1,96 @@
+//! What a search reads of every segment besides postings, opened once per segment and kept
+//! for as long as the segment is live: the fast-field columns read for each candidate (date,
+//! sketch, site) and the segment's source names.
+//!
+//! Opening a column parses its header, which for a large segment's sketch column is tens of
+//! thousands of block descriptions; doing that for every segment on every search cost more
+//! than folding the duplicates itself.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
+use tantivy::{DateTime, Searcher, SegmentReader};
+
+use super::Fields;
+
+/// One segment's columns; a column is `None` in an index written without it.
+pub struct SegmentColumns {
+    pub dates: Option<Column<DateTime>>,
+    /// The body sketches (see `search::dedup`), several values per article.
+    pub fingerprints: Option<Column<u64>>,
+    pub sites: Option<Column<u64>>,
+    /// The segment's latest article date, in seconds.
+    pub newest: Option<i64>,
+    /// Source names as indexed (lowercased).
+    pub sources: Vec<String>,
+}
+
+impl SegmentColumns {
+    fn open(reader: &SegmentReader, fields: &Fields) -> SegmentColumns {
+        let fast = reader.fast_fields();
+        let dates = fast.date("date").ok();
+        let newest = dates
+            .as_ref()
+            .filter(|column| column.num_docs() > 0 && column.values.num_vals() > 0)
+            .map(|column| column.max_value().into_timestamp_secs());
+        SegmentColumns {
+            dates,
+            fingerprints: fast.u64("fingerprint").ok(),
+            sites: fast.u64("site").ok(),
+            newest,
+            sources: source_names(reader, fields),
+        }
+    }
+}
+
+/// Every source term of a segment; none when its term dictionary cannot be read (the
+/// search then reads the source filter as matching nothing in that segment).
+fn source_names(reader: &SegmentReader, fields: &Fields) -> Vec<String> {
+    let mut names = Vec::new();
+    let Ok(inverted) = reader.inverted_index(fields.source) else {
+        return names;
+    };
+    let Ok(mut terms) = inverted.terms().stream() else {
+        return names;
+    };
+    while terms.advance() {
+        if let Ok(name) = std::str::from_utf8(terms.key()) {
+            names.push(name.to_string());
+        }
+    }
+    names
+}
+
+/// The columns of each live segment, shared by the searches of one index handle.
+#[derive(Default)]
+pub struct ColumnCache {
+    segments: Mutex<HashMap<SegmentId, Arc<SegmentColumns>>>,
+}
+
+impl ColumnCache {
+    /// The columns of every segment of `searcher`, in its segment order. Segments merged
+    /// away since the last call are forgotten.
+    pub fn for_searcher(&self, searcher: &Searcher, fields: &Fields) -> Vec<Arc<SegmentColumns>> {
+        // A search that panicked while holding the lock left the map whole: entries are
+        // inserted complete or not at all.
+        let mut segments = self.segments.lock().unwrap_or_else(PoisonError::into_inner);
+        let live: HashSet<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(SegmentReader::segment_id)
+            .collect();
+        segments.retain(|id, _| live.contains(id));
+        searcher
+            .segment_readers()
+            .iter()
+            .map(|reader| {
+                segments
+                    .entry(reader.segment_id())
+                    .or_insert_with(|| Arc::new(SegmentColumns::open(reader, fields)))
+                    .clone()
+            })
+            .collect()
+    }
+}
