@@ -15,7 +15,8 @@ the same files:
 
 Prints a table with newsidx/omindex ratios and writes results.json and results.md next to the
 corpus. Standard library only; the Xapian part runs under a Python that has the xapian module.
-`--no-omindex` measures newsidx alone (for archives too large for omindex to finish in hours);
+`--search-only` measures query latency again on the indexes of the last run, keeping its ingest
+figures (after a change to search). `--no-omindex` measures newsidx alone (for archives too large for omindex to finish in hours);
 omindex's columns then read "not run".
 """
 
@@ -87,26 +88,64 @@ def cpu_seconds(time_path):
     return total if found else None
 
 
+def memory_split(pid):
+    """Resident memory of process `pid` in kB: (total, anonymous, file-backed), or None."""
+    fields = {}
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                name, _, value = line.partition(":")
+                if name in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+                    fields[name] = int(value.split()[0])
+    except (OSError, ValueError):
+        return None
+    if "VmRSS" not in fields:
+        return None
+    return fields["VmRSS"], fields.get("RssAnon", 0), fields.get("RssFile", 0) + fields.get("RssShmem", 0)
+
+
+def child_pids(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            return [int(child) for child in children.read().split()]
+    except (OSError, ValueError):
+        return []
+
+
 def timed(command, log_path):
-    """Runs `command` under /usr/bin/time -v; returns wall seconds, peak RSS in MB and stdout."""
+    """Runs `command` under /usr/bin/time -v; returns wall seconds, peak RSS in MB, stdout, and
+    the sampled split of resident memory.
+
+    `/usr/bin/time` reports the high-water mark of all resident pages, which counts pages of
+    memory-mapped files (an index being merged) as well as the heap. The split is sampled from
+    /proc every 0.1 s: the largest anonymous (heap) and file-backed parts seen, in MB. Sampling
+    can miss a peak shorter than its interval.
+    """
     time_path = str(log_path) + ".time"
     started = time.perf_counter()
-    with open(log_path, "w") as stderr:
-        done = subprocess.run(
-            ["/usr/bin/time", "-v", "-o", time_path] + command,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-        )
+    peak_anon = peak_file = 0
+    with open(log_path, "w") as stderr, open(str(log_path) + ".out", "w+") as stdout:
+        process = subprocess.Popen(["/usr/bin/time", "-v", "-o", time_path] + command,
+                                   stdout=stdout, stderr=stderr, text=True)
+        while process.poll() is None:
+            for pid in child_pids(process.pid):
+                split = memory_split(pid)
+                if split:
+                    peak_anon = max(peak_anon, split[1])
+                    peak_file = max(peak_file, split[2])
+            time.sleep(0.1)
+        stdout.seek(0)
+        out = stdout.read()
     wall = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({done.returncode}); see {log_path}")
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}); see {log_path}")
     peak_kb = 0
     with open(time_path) as report:
         for line in report:
             if "Maximum resident set size" in line:
                 peak_kb = int(line.rsplit(":", 1)[1])
-    return wall, peak_kb / 1024.0, done.stdout
+    sampled = {"peak_anon_mb": peak_anon / 1024.0, "peak_file_mb": peak_file / 1024.0}
+    return wall, peak_kb / 1024.0, out, sampled
 
 
 def read_topics(path, column=1):
@@ -219,6 +258,9 @@ def main():
     options.add_argument("--no-omindex", action="store_true",
                          help="measure newsidx only: no omindex ingest, no Xapian or quest latency runs "
                               "(omindex needs hours at 1M articles)")
+    options.add_argument("--search-only", action="store_true",
+                         help="keep the ingest figures and indexes of the last run of this size and measure "
+                              "query latency again (after a search change)")
     options.add_argument("--render-only", action="store_true",
                          help="print the tables of the last run of this size again, without running anything")
     args = options.parse_args()
@@ -267,62 +309,78 @@ def main():
         "seed": args.seed,
         "manifest": manifest,
         "command": f"bench/run.sh {args.size}" + (f" --seed {args.seed}" if args.seed != 1 else "")
-                   + (" --no-omindex" if args.no_omindex else ""),
+                   + (" --no-omindex" if args.no_omindex else "")
+                   + (" --search-only" if args.search_only else ""),
     }
     if args.no_omindex:
         results["omindex_not_run"] = True
 
-    # 2. Ingest, then the same again with nothing changed.
-    newsidx_index, xapian_db, mix_index = work / "newsidx", work / "xapian", work / "newsidx-mix"
-    previous = None
-    if args.reuse_omindex:
+    if args.search_only:
         try:
-            previous = json.loads((work / "results.json").read_text())["ingest"]["omindex"]
-        except (OSError, KeyError, ValueError):
-            raise SystemExit(f"--reuse-omindex: no earlier run with omindex figures in {work}")
-        if previous.get("articles") != page_articles or not xapian_db.is_dir():
-            raise SystemExit(f"--reuse-omindex: the Xapian database in {work} is not of this corpus")
-    # Without omindex, a Xapian database of an earlier run is left alone.
-    for old in [newsidx_index, mix_index] + ([] if previous or args.no_omindex else [xapian_db]):
-        shutil.rmtree(old, ignore_errors=True)
-    ingest = {}
-    log(f"newsidx ingest: {page_articles} pages ({page_mb:.0f} MB)")
-    command = [newsidx, "--index", str(newsidx_index), "ingest", "--json", "--quiet", str(pages)]
-    wall, rss, out = timed(command, work / "newsidx-ingest.log")
-    summary = json.loads(out)
-    ingest["newsidx"] = {"wall_s": wall, "peak_rss_mb": rss,
-                         "articles": summary.get("documents", summary.get("articles_indexed")),
-                         "skipped": summary.get("files_skipped"),
-                         "index_mb": folder_bytes(newsidx_index) / 1e6}
-    log(f"  {wall:.1f} s, {rss:.0f} MB peak")
-    wall, rss, out = timed(command, work / "newsidx-rerun.log")
-    ingest["newsidx"].update({"rerun_s": wall, "rerun_peak_rss_mb": rss})
-    log(f"  no-change rerun {wall:.1f} s")
-
-    if args.no_omindex:
-        log("omindex: not run (--no-omindex)")
-    elif previous:
-        log("omindex: figures and database of the last run kept")
-        ingest["omindex"] = previous
-        results["omindex_reused"] = True
+            last = json.loads((work / "results.json").read_text())
+        except (OSError, ValueError):
+            raise SystemExit(f"--search-only: no earlier run in {work}")
+        if not (work / "newsidx").is_dir():
+            raise SystemExit(f"--search-only: no index in {work}")
+        for key in ("ingest", "mix", "omindex_not_run", "omindex_reused"):
+            if key in last:
+                results[key] = last[key]
+        results["ingest_from"] = last.get("commit")
+        newsidx_index, xapian_db = work / "newsidx", work / "xapian"
+        if "omindex" not in results["ingest"]:
+            args.no_omindex = True
     else:
-        run_omindex(ingest, python_x, pages, xapian_db, work)
-    for engine in ingest.values():
-        engine["articles_per_s"] = engine["articles"] / engine["wall_s"]
-        engine["mb_per_s"] = page_mb / engine["wall_s"]
-        engine["index_to_text"] = engine["index_mb"] / page_text_mb
-
-    if not args.skip_mix:
-        log(f"newsidx ingest, whole mix: {all_articles} articles ({all_mb:.0f} MB)")
-        command = [newsidx, "--index", str(mix_index), "ingest", "--json", "--quiet", str(pages), str(feeds)]
-        wall, rss, out = timed(command, work / "newsidx-mix.log")
+        # 2. Ingest, then the same again with nothing changed.
+        newsidx_index, xapian_db, mix_index = work / "newsidx", work / "xapian", work / "newsidx-mix"
+        previous = None
+        if args.reuse_omindex:
+            try:
+                previous = json.loads((work / "results.json").read_text())["ingest"]["omindex"]
+            except (OSError, KeyError, ValueError):
+                raise SystemExit(f"--reuse-omindex: no earlier run with omindex figures in {work}")
+            if previous.get("articles") != page_articles or not xapian_db.is_dir():
+                raise SystemExit(f"--reuse-omindex: the Xapian database in {work} is not of this corpus")
+        # Without omindex, a Xapian database of an earlier run is left alone.
+        for old in [newsidx_index, mix_index] + ([] if previous or args.no_omindex else [xapian_db]):
+            shutil.rmtree(old, ignore_errors=True)
+        ingest = {}
+        log(f"newsidx ingest: {page_articles} pages ({page_mb:.0f} MB)")
+        command = [newsidx, "--index", str(newsidx_index), "ingest", "--json", "--quiet", str(pages)]
+        wall, rss, out, sampled = timed(command, work / "newsidx-ingest.log")
         summary = json.loads(out)
-        results["mix"] = {"wall_s": wall, "peak_rss_mb": rss, "articles": summary.get("articles_indexed"),
-                          "articles_per_s": summary.get("articles_indexed", 0) / wall,
-                          "mb_per_s": all_mb / wall, "index_mb": folder_bytes(mix_index) / 1e6}
-        shutil.rmtree(mix_index, ignore_errors=True)
-        log(f"  {wall:.1f} s")
-    results["ingest"] = ingest
+        ingest["newsidx"] = {"wall_s": wall, "peak_rss_mb": rss, **sampled,
+                             "articles": summary.get("documents", summary.get("articles_indexed")),
+                             "skipped": summary.get("files_skipped"),
+                             "index_mb": folder_bytes(newsidx_index) / 1e6}
+        log(f"  {wall:.1f} s, {rss:.0f} MB peak")
+        wall, rss, out, _ = timed(command, work / "newsidx-rerun.log")
+        ingest["newsidx"].update({"rerun_s": wall, "rerun_peak_rss_mb": rss})
+        log(f"  no-change rerun {wall:.1f} s")
+
+        if args.no_omindex:
+            log("omindex: not run (--no-omindex)")
+        elif previous:
+            log("omindex: figures and database of the last run kept")
+            ingest["omindex"] = previous
+            results["omindex_reused"] = True
+        else:
+            run_omindex(ingest, python_x, pages, xapian_db, work)
+        for engine in ingest.values():
+            engine["articles_per_s"] = engine["articles"] / engine["wall_s"]
+            engine["mb_per_s"] = page_mb / engine["wall_s"]
+            engine["index_to_text"] = engine["index_mb"] / page_text_mb
+
+        if not args.skip_mix:
+            log(f"newsidx ingest, whole mix: {all_articles} articles ({all_mb:.0f} MB)")
+            command = [newsidx, "--index", str(mix_index), "ingest", "--json", "--quiet", str(pages), str(feeds)]
+            wall, rss, out, sampled = timed(command, work / "newsidx-mix.log")
+            summary = json.loads(out)
+            results["mix"] = {"wall_s": wall, "peak_rss_mb": rss, **sampled, "articles": summary.get("articles_indexed"),
+                              "articles_per_s": summary.get("articles_indexed", 0) / wall,
+                              "mb_per_s": all_mb / wall, "index_mb": folder_bytes(mix_index) / 1e6}
+            shutil.rmtree(mix_index, ignore_errors=True)
+            log(f"  {wall:.1f} s")
+        results["ingest"] = ingest
 
     # 3. Query latency.
     queries_path = work / "queries.txt"
@@ -366,14 +424,14 @@ def run_omindex(ingest, python_x, pages, xapian_db, work):
     """omindex over the pages, then again with nothing changed."""
     log("omindex -s indonesian: the same pages")
     command = ["omindex", "--db", str(xapian_db), "--url", "/", "-s", "indonesian", "--overwrite", str(pages)]
-    wall, rss, _ = timed(command, work / "omindex.log")
+    wall, rss, _, sampled = timed(command, work / "omindex.log")
     documents = int(subprocess.run([python_x, str(ROOT / "bench" / "xapian_search.py"), "--db", str(xapian_db),
                                     "--count"], capture_output=True, text=True, check=True).stdout)
-    ingest["omindex"] = {"wall_s": wall, "peak_rss_mb": rss, "articles": documents,
+    ingest["omindex"] = {"wall_s": wall, "peak_rss_mb": rss, **sampled, "articles": documents,
                          "index_mb": folder_bytes(xapian_db) / 1e6}
     log(f"  {wall:.1f} s, {rss:.0f} MB peak")
     command = ["omindex", "--db", str(xapian_db), "--url", "/", "-s", "indonesian", str(pages)]
-    wall, rss, _ = timed(command, work / "omindex-rerun.log")
+    wall, rss, _, _ = timed(command, work / "omindex-rerun.log")
     ingest["omindex"].update({"rerun_s": wall, "rerun_peak_rss_mb": rss})
     log(f"  no-change rerun {wall:.1f} s")
 
@@ -427,6 +485,9 @@ def render(results):
         notes = ["", "omindex figures and database reused from an earlier run of this corpus (`--reuse-omindex`)."]
     elif theirs is None:
         notes = ["", "omindex was not run (`--no-omindex`): newsidx figures only."]
+    if results.get("ingest_from"):
+        notes += ["", f"Ingest figures and indexes from the run at commit {results['ingest_from']} "
+                      "(`--search-only`); query latency measured at this commit."]
     lines = [
         f"### {results['size']:,} articles ({results['date']}, commit {results['commit']})",
         *notes,
@@ -445,6 +506,8 @@ def render(results):
         ("articles/s", "articles_per_s", ",.0f", "", True),
         ("MB/s (input)", "mb_per_s", ".1f", "", True),
         ("peak RSS", "peak_rss_mb", ".0f", " MB", True),
+        ("  of it anonymous (sampled peak)", "peak_anon_mb", ".0f", " MB", True),
+        ("  of it mapped files (sampled peak)", "peak_file_mb", ".0f", " MB", True),
         ("index size", "index_mb", ".0f", " MB", True),
         ("index / article text", "index_to_text", ".2f", "", False),
         ("no-change rerun", "rerun_s", ".1f", " s", True),
@@ -458,7 +521,9 @@ def render(results):
             "",
             f"newsidx over the whole mix (pages and JSON Lines, {mix['articles']:,} articles): "
             f"{mix['wall_s']:.1f} s, {mix['articles_per_s']:,.0f} articles/s, {mix['mb_per_s']:.1f} MB/s, "
-            f"peak RSS {mix['peak_rss_mb']:.0f} MB, index {mix['index_mb']:.0f} MB.",
+            f"peak RSS {mix['peak_rss_mb']:.0f} MB (sampled peaks: anonymous "
+            f"{mix.get('peak_anon_mb', float('nan')):.0f} MB, mapped files "
+            f"{mix.get('peak_file_mb', float('nan')):.0f} MB), index {mix['index_mb']:.0f} MB.",
         ]
     queries = results.get("queries")
     if not queries or not latency:
