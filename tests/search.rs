@@ -451,6 +451,48 @@ fn the_same_wire_story_on_several_sites_is_shown_once() {
 }
 
 #[test]
+fn a_story_copied_by_more_sites_than_a_page_holds_still_fills_the_page() {
+    let sandbox = Sandbox::new();
+    let story = "Harga cabai rawit di pasar tradisional Surabaya naik tajam menjelang akhir \
+        pekan karena pasokan dari daerah penghasil berkurang setelah hujan deras merusak tanaman \
+        petani. Pedagang mengatakan harga per kilogram kini hampir dua kali lipat dibanding bulan \
+        lalu, sementara pembeli mulai mengurangi belanja dan beralih ke cabai kering. Dinas \
+        perdagangan berjanji menggelar operasi pasar bersama distributor agar harga kembali stabil \
+        sebelum hari raya tiba dan persediaan di gudang mencukupi kebutuhan warga.";
+    // Twelve sites carry the story: more copies than the first look at a page of three holds.
+    for site in 0..12 {
+        json_article(
+            &sandbox,
+            &format!("salinan{site}.json"),
+            &format!("Harga Cabai Rawit Naik {site}"),
+            "2024-03-01",
+            &format!("media{site}.example"),
+            &format!("SURABAYA - {story}"),
+        );
+    }
+    for other in 0..4 {
+        json_article(
+            &sandbox,
+            &format!("lain{other}.json"),
+            &format!("Harga Bawang di Pasar {other}"),
+            "2024-03-01",
+            "lokal.example",
+            &format!("Harga bawang dan cabai bergerak pelan pekan ini. {FILLER} {FILLER} Laporan {other}."),
+        );
+    }
+    sandbox.ingest();
+    let results = sandbox.search_json("harga cabai", &["--limit", "3"]);
+    let hits = results["hits"].as_array().expect("hits");
+    assert_eq!(hits.len(), 3, "{results}");
+    let copies: Vec<usize> = hits
+        .iter()
+        .map(|hit| hit["duplicates"].as_array().expect("array").len())
+        .collect();
+    assert_eq!(copies.iter().sum::<usize>(), 11, "{copies:?}");
+    assert_eq!(results["total"], 16);
+}
+
+#[test]
 fn human_output_marks_matches_in_bold_only_with_colour() {
     let sandbox = dated_corpus();
     let plain = sandbox.ok(&["search", "panen", "--color", "never"]);

@@ -605,7 +605,7 @@ struct Holder {
 }
 
 /// The `ingest_*` columns of one committed segment, for finding who holds a URL.
-struct SegmentColumns {
+struct IngestColumns {
     segment: tantivy::SegmentReader,
     files: StrColumn,
     sizes: Column<u64>,
@@ -619,7 +619,7 @@ struct Applier {
     writer: IndexWriter,
     reader: IndexReader,
     payload: Payload,
-    columns: Vec<SegmentColumns>,
+    columns: Vec<IngestColumns>,
     /// URLs written since the last commit, and by which file.
     batch_urls: HashMap<String, Holder>,
     /// Files whose documents were deleted since the last commit.
@@ -690,7 +690,7 @@ impl Applier {
             let Some(files) = fast.str("ingest_file").map_err(error)? else {
                 continue;
             };
-            columns.push(SegmentColumns {
+            columns.push(IngestColumns {
                 segment: segment.clone(),
                 files,
                 sizes: fast.u64("ingest_size").map_err(error)?,

@@ -184,14 +184,20 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
         PROXIMITY_WINDOW
     };
     let wanted = request.offset + request.limit;
-    let mut fetch = wanted * 2 + 20;
+    // Room for a few copies to fold away (when more fold, the loop asks for four times as
+    // many). Kept small, 20 for a page of 10: the all-words shortcut needs at least this many
+    // articles holding every word, and the pruned union gets slower as its list grows.
+    let mut fetch = wanted * 3 / 2 + 5;
     let (total, groups) = loop {
         let (total, mut found) = candidates(&searcher, &plan, sort, fetch, fetch.max(window))
             .map_err(|source| news.error(source))?;
-        let exhausted = found.len() < fetch.max(window) || fetch >= total;
         add_proximity(&searcher, &compiled.proximity, &mut found)
             .map_err(|source| news.error(source))?;
-        found.truncate(fetch);
+        // Past `fetch` the order is only known when every match is in the list.
+        let exhausted = found.len() >= total;
+        if !exhausted {
+            found.truncate(fetch);
+        }
         let groups = if request.keep_duplicates {
             found
                 .iter()
