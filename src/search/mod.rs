@@ -27,7 +27,7 @@ use tantivy::query::{
 };
 use tantivy::schema::Value;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Searcher, SeekDangerResult, TantivyDocument, Term, TERMINATED};
 
 use crate::analysis::{ANALYZER_NAME, EXACT_ANALYZER_NAME};
 use crate::error::Result;
@@ -418,13 +418,24 @@ fn add_proximity(
     by_address.sort_unstable();
     for segment in by_address.chunk_by(|(a, _), (b, _)| a.segment_ord == b.segment_ord) {
         let reader = searcher.segment_reader(segment[0].0.segment_ord);
+        let first = segment[0].0.doc_id;
         for weight in &weights {
-            let mut scorer = weight.scorer(reader, 1.0)?;
-            for &(DocAddress { doc_id: doc, .. }, at) in segment {
-                if scorer.doc() < doc {
-                    scorer.seek(doc);
+            // A phrase scorer made the usual way first finds the segment's first match, which
+            // in a large segment costs more than checking every candidate. Made "around" the
+            // first candidate, and moved by `seek_danger`, it only answers whether each
+            // candidate matches (see `DocSet::seek_danger` for the rules followed here).
+            let (mut found, mut scorer) = weight.scorer_danger(reader, first, 1.0)?;
+            for (step, &(DocAddress { doc_id: doc, .. }, at)) in segment.iter().enumerate() {
+                if step > 0 {
+                    match found {
+                        SeekDangerResult::SeekLowerBound(TERMINATED) => break,
+                        SeekDangerResult::SeekLowerBound(bound) if doc < bound => continue,
+                        // A scorer never moves back: what it passed over does not match.
+                        _ if doc < scorer.doc() => continue,
+                        _ => found = scorer.seek_danger(doc),
+                    }
                 }
-                if scorer.doc() == doc {
+                if found == SeekDangerResult::Found {
                     ranked[at].score += scorer.score();
                 }
             }
@@ -522,6 +533,56 @@ mod tests {
         }
         writer.commit().expect("second segment");
         (folder, news)
+    }
+
+    /// Proximity added by moving one scorer per phrase along the candidates is what a fresh
+    /// scorer for each candidate finds.
+    #[test]
+    fn proximity_is_scored_as_fresh_scorers_score_it() {
+        let (_folder, news) = archive();
+        let searcher = news.reader().expect("reader").searcher();
+        let columns = news.columns(&searcher);
+        let (stemmed, exact) = analyzers(&news);
+        let scoring = EnableScoring::enabled_from_searcher(&searcher);
+        let mut boosted = 0;
+        for text in [
+            "kerja sama",
+            "harga beras naik",
+            "nelayan pelabuhan kopi ekspor gempa",
+        ] {
+            let compiled = Compiler::new(&news.fields, stemmed.clone(), exact.clone(), &[])
+                .compile(&query::parse(text));
+            assert!(!compiled.proximity.is_empty(), "{text:?}");
+            let query = compiled.query.expect("a query");
+            let (_, found) =
+                ranked(&searcher, &*query, &columns, Sort::Relevance, 120, false).expect("ranked");
+            let mut expected = found.clone();
+            for candidate in &mut expected {
+                let reader = searcher.segment_reader(candidate.address.segment_ord);
+                for boost in &compiled.proximity {
+                    // A fresh scorer for each candidate, moved by plain `seek` only.
+                    let weight = boost.weight(scoring).expect("weight");
+                    let mut scorer = weight.scorer(reader, 1.0).expect("scorer");
+                    let doc = candidate.address.doc_id;
+                    if scorer.doc() < doc {
+                        scorer.seek(doc);
+                    }
+                    if scorer.doc() == doc {
+                        candidate.score += scorer.score();
+                        boosted += 1;
+                    }
+                }
+            }
+            top::sort_best_first(&mut expected);
+            let mut got = found;
+            add_proximity(&searcher, &compiled.proximity, &mut got).expect("boosted");
+            assert_eq!(got.len(), expected.len());
+            for (got, want) in got.iter().zip(&expected) {
+                assert_eq!(got.address, want.address, "{text:?}");
+                assert!((got.score - want.score).abs() < 1e-3, "{text:?}");
+            }
+        }
+        assert!(boosted > 0);
     }
 
     /// The best candidates as every way of finding them gives them, and as scoring every match
