@@ -3,8 +3,10 @@
 //!
 //! The date of a match is looked up, and its freshness computed, only when the match could
 //! still enter the list: once the list is full, an article whose score plus the largest
-//! freshness cannot beat the last kept one is counted and passed by. In a large archive most
-//! matches of a common word are passed by so.
+//! freshness its segment allows cannot beat the last kept one is counted and passed by. In a
+//! large archive most matches of a common word are passed by so. An archive ingested folder by
+//! folder has segments of older years, whose articles can gain little freshness, so the bound
+//! there is close to the score itself.
 //!
 //! With [`TopCandidates::prune`], that bound is handed to the query itself, so a plain union of
 //! terms skips whole blocks of postings that cannot reach it (block-max WAND); matches are
@@ -20,7 +22,7 @@ use tantivy::columnar::Column;
 use tantivy::query::Weight;
 use tantivy::{DateTime, DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use super::rank::{freshness, FRESHNESS_WEIGHT};
+use super::rank::freshness;
 use super::Sort;
 use crate::index::columns::SegmentColumns;
 #[cfg(doc)]
@@ -94,15 +96,15 @@ impl Collector for TopCandidates<'_> {
         segment: SegmentOrdinal,
         _reader: &SegmentReader,
     ) -> tantivy::Result<SegmentCandidates> {
+        let columns = self.columns.get(segment as usize);
         Ok(SegmentCandidates {
             segment,
             limit: self.limit.max(1),
             sort: self.sort,
             newest: self.newest,
-            dates: self
-                .columns
-                .get(segment as usize)
-                .and_then(|columns| columns.dates.clone()),
+            // Freshness grows with the date, so the segment's newest article gains the most.
+            margin: freshness(columns.and_then(|columns| columns.newest), self.newest),
+            dates: columns.and_then(|columns| columns.dates.clone()),
             count: 0,
             kept: BinaryHeap::new(),
         })
@@ -153,6 +155,8 @@ pub struct SegmentCandidates {
     limit: usize,
     sort: Sort,
     newest: Option<i64>,
+    /// The most freshness an article of this segment can gain.
+    margin: Score,
     dates: Option<Column<DateTime>>,
     count: usize,
     /// The kept candidates, worst on top.
@@ -163,7 +167,7 @@ impl SegmentCandidates {
     /// The score below which a match cannot enter the list, whatever its date.
     fn threshold(&self) -> Score {
         match self.kept.peek() {
-            Some(Reverse(worst)) if self.kept.len() >= self.limit => worst.score - FRESHNESS_WEIGHT,
+            Some(Reverse(worst)) if self.kept.len() >= self.limit => worst.score - self.margin,
             _ => Score::MIN,
         }
     }
@@ -217,6 +221,7 @@ impl SegmentCollector for SegmentCandidates {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::rank::FRESHNESS_WEIGHT;
 
     fn found(order: i64, score: Score, doc: DocId) -> Found {
         Found {
@@ -232,6 +237,7 @@ mod tests {
             limit,
             sort,
             newest: None,
+            margin: FRESHNESS_WEIGHT,
             dates: None,
             count: 0,
             kept: BinaryHeap::new(),
