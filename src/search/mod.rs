@@ -362,15 +362,21 @@ fn candidates(
     let Some(any_word) = plan.any_word else {
         return ranked(searcher, plan.query, plan.columns, sort, limit, false);
     };
-    // Articles lacking a word only fill the list after every article holding them all.
-    let (_, best) = ranked(searcher, any_word, plan.columns, sort, needed, true)?;
+    // Articles lacking a word only fill the rest of the list, after every article holding
+    // them all: those are left out of the union's list, so it is exactly as long as needed.
+    let holding: HashSet<DocAddress> = holding_all.iter().map(|found| found.address).collect();
+    let collector = TopCandidates {
+        limit: needed - holding_all.len(),
+        sort,
+        newest: newest(plan.columns),
+        columns: plan.columns,
+        prune: true,
+        except: &holding,
+    };
+    let (_, best) = searcher.search(any_word, &collector)?;
     let total = searcher.search(any_word, &Count)?;
     let mut found = holding_all;
-    let known: HashSet<DocAddress> = found.iter().map(|candidate| candidate.address).collect();
-    found.extend(
-        best.into_iter()
-            .filter(|candidate| !known.contains(&candidate.address)),
-    );
+    found.extend(best);
     top::sort_best_first(&mut found);
     found.truncate(limit.max(needed));
     Ok((total, found))
@@ -389,11 +395,18 @@ fn ranked(
     let collector = TopCandidates {
         limit,
         sort,
-        newest: columns.iter().filter_map(|segment| segment.newest).max(),
+        newest: newest(columns),
         columns,
         prune,
+        except: &HashSet::new(),
     };
     searcher.search(query, &collector)
+}
+
+/// The latest article date in the index, in seconds: "recent" is measured from it, so an
+/// archive ranks the same whenever it is searched.
+fn newest(columns: &[Arc<SegmentColumns>]) -> Option<i64> {
+    columns.iter().filter_map(|segment| segment.newest).max()
 }
 
 /// Adds each proximity boost to the candidates it matches, then puts them back in order.

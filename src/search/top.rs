@@ -13,7 +13,7 @@
 //! then not counted.
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashSet};
 
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -84,6 +84,8 @@ pub struct TopCandidates<'a> {
     /// Let the query skip what cannot enter the list (by relevance only); the count is then
     /// of the matches seen, not of all.
     pub prune: bool,
+    /// Matches to pass by, as if they did not match (already listed elsewhere).
+    pub except: &'a HashSet<DocAddress>,
 }
 
 impl Collector for TopCandidates<'_> {
@@ -105,6 +107,12 @@ impl Collector for TopCandidates<'_> {
             // Freshness grows with the date, so the segment's newest article gains the most.
             margin: freshness(columns.and_then(|columns| columns.newest), self.newest),
             dates: columns.and_then(|columns| columns.dates.clone()),
+            except: self
+                .except
+                .iter()
+                .filter(|address| address.segment_ord == segment)
+                .map(|address| address.doc_id)
+                .collect(),
             count: 0,
             kept: BinaryHeap::new(),
         })
@@ -158,6 +166,7 @@ pub struct SegmentCandidates {
     /// The most freshness an article of this segment can gain.
     margin: Score,
     dates: Option<Column<DateTime>>,
+    except: HashSet<DocId>,
     count: usize,
     /// The kept candidates, worst on top.
     kept: BinaryHeap<Reverse<Found>>,
@@ -184,6 +193,9 @@ impl SegmentCollector for SegmentCandidates {
     type Fruit = (usize, Vec<Found>);
 
     fn collect(&mut self, doc: DocId, score: Score) {
+        if self.except.contains(&doc) {
+            return;
+        }
         self.count += 1;
         let full = self.kept.len() >= self.limit;
         // Documents come in index order, so a tie with the worst kept one loses.
@@ -239,6 +251,7 @@ mod tests {
             newest: None,
             margin: FRESHNESS_WEIGHT,
             dates: None,
+            except: HashSet::new(),
             count: 0,
             kept: BinaryHeap::new(),
         }
