@@ -136,18 +136,33 @@ fn parse_flags(text: &str) -> Vec<Flag> {
 
 impl Lexicon {
     fn parse(dic: &str, aff: &str) -> Lexicon {
-        let mut roots: FastMap<String, Vec<Flag>> = FastMap::default();
-        // The first line is the entry count.
-        for line in dic.lines().skip(1) {
+        // The first line is the entry count: the map is made that large at once, instead of
+        // growing (and rehashing) a dozen times at every start.
+        let mut lines = dic.lines();
+        let count = lines
+            .next()
+            .and_then(|first| first.trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        let mut roots: FastMap<String, Vec<Flag>> =
+            FastMap::with_capacity_and_hasher(count, Default::default());
+        for line in lines {
             let line = line.trim();
             if line.is_empty() {
                 continue;
             }
             let (word, flags) = line.split_once('/').unwrap_or((line, ""));
-            roots
-                .entry(word.to_lowercase())
-                .or_default()
-                .extend(parse_flags(flags));
+            let flags = parse_flags(flags);
+            match roots.get_mut(word) {
+                Some(known) => known.extend(flags),
+                None => {
+                    let word = if word.chars().any(char::is_uppercase) {
+                        word.to_lowercase()
+                    } else {
+                        word.to_string()
+                    };
+                    roots.entry(word).or_default().extend(flags);
+                }
+            }
         }
         let mut prefixes: HashMap<Flag, Vec<Affix>> = HashMap::new();
         let mut suffixes: HashMap<Flag, Vec<Affix>> = HashMap::new();
