@@ -644,7 +644,7 @@ mod tests {
         let (_folder, news) = archive();
         let searcher = news.reader().expect("reader").searcher();
         let columns = news.columns(&searcher);
-        let newest = columns.iter().filter_map(|segment| segment.newest).max();
+        let newest = newest(&columns);
         let (stemmed, exact) = analyzers(&news);
         let queries = [
             "banjir",
