@@ -633,7 +633,8 @@ struct Applier {
     shadowing: HashMap<String, Vec<String>>,
     /// Files to read again at the end because the file that shadowed them changed or went.
     to_resurrect: BTreeSet<String>,
-    /// Files handled this run (changed, removed), so none is resurrected twice.
+    /// Recorded files handled this run (changed, removed), so that none of them is taken for
+    /// vanished at the end.
     handled: HashSet<String>,
     extract: ExtractOptions,
     stop: Arc<AtomicUsize>,
@@ -858,12 +859,13 @@ impl Applier {
 
     /// Deletes every document of `key` and its note; files it shadowed get read again later.
     /// A file the index has no record of has nothing to delete, which saves a first build
-    /// one lookup per file.
+    /// one lookup per file; nor is it kept in `handled`, which only recorded files are checked
+    /// against (a first build of 800,000 files would hold every path there until the end).
     fn forget(&mut self, key: &str, recorded: bool, summary: &mut IngestSummary) -> Result<()> {
-        self.handled.insert(key.to_string());
         if !recorded {
             return Ok(());
         }
+        self.handled.insert(key.to_string());
         if let Some(shadowed) = self.shadowing.remove(key) {
             self.to_resurrect.extend(shadowed);
         }
