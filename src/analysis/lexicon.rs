@@ -5,6 +5,7 @@
 //! prefer the analysis the dictionary itself licenses ("mengatakan" is `kata` + me-kan) over a
 //! merely possible one, and to keep words the dictionary lists as roots from being overstemmed.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use once_cell::sync::Lazy;
@@ -151,16 +152,17 @@ impl Lexicon {
                 continue;
             }
             let (word, flags) = line.split_once('/').unwrap_or((line, ""));
+            // Most words are lowercase already: only the others are copied to be lowered.
+            let word = if word.chars().any(char::is_uppercase) {
+                Cow::Owned(word.to_lowercase())
+            } else {
+                Cow::Borrowed(word)
+            };
             let flags = parse_flags(flags);
-            match roots.get_mut(word) {
+            match roots.get_mut(word.as_ref()) {
                 Some(known) => known.extend(flags),
                 None => {
-                    let word = if word.chars().any(char::is_uppercase) {
-                        word.to_lowercase()
-                    } else {
-                        word.to_string()
-                    };
-                    roots.entry(word).or_default().extend(flags);
+                    roots.insert(word.into_owned(), flags);
                 }
             }
         }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
+use newsidx::index::columns::source_names;
 use newsidx::index::{size_on_disk, NewsIndex};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
@@ -32,13 +33,7 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     let mut sources = BTreeMap::new();
     let mut names = std::collections::BTreeSet::new();
     for segment in searcher.segment_readers() {
-        let inverted = segment
-            .inverted_index(news.fields.source)
-            .map_err(|source| news.error(source))?;
-        let mut terms = inverted.terms().stream()?;
-        while terms.advance() {
-            names.insert(String::from_utf8_lossy(terms.key()).into_owned());
-        }
+        names.extend(source_names(segment, &news.fields).map_err(|source| news.error(source))?);
     }
     for name in names {
         let query = TermQuery::new(

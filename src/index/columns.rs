@@ -40,27 +40,22 @@ impl SegmentColumns {
             fingerprints: fast.u64("fingerprint").ok(),
             sites: fast.u64("site").ok(),
             newest,
-            sources: source_names(reader, fields),
+            // A dictionary that cannot be read gives no names: `source:` then matches
+            // nothing in that segment, and the rest of the search goes on.
+            sources: source_names(reader, fields).unwrap_or_default(),
         }
     }
 }
 
-/// Every source term of a segment; none when its term dictionary cannot be read (the
-/// search then reads the source filter as matching nothing in that segment).
-fn source_names(reader: &SegmentReader, fields: &Fields) -> Vec<String> {
+/// Every source term of a segment (lowercased, as indexed).
+pub fn source_names(reader: &SegmentReader, fields: &Fields) -> tantivy::Result<Vec<String>> {
+    let inverted = reader.inverted_index(fields.source)?;
+    let mut terms = inverted.terms().stream()?;
     let mut names = Vec::new();
-    let Ok(inverted) = reader.inverted_index(fields.source) else {
-        return names;
-    };
-    let Ok(mut terms) = inverted.terms().stream() else {
-        return names;
-    };
     while terms.advance() {
-        if let Ok(name) = std::str::from_utf8(terms.key()) {
-            names.push(name.to_string());
-        }
+        names.push(String::from_utf8_lossy(terms.key()).into_owned());
     }
-    names
+    Ok(names)
 }
 
 /// The columns of each live segment, shared by the searches of one index handle.

@@ -508,7 +508,22 @@ mod tests {
 
     /// A small archive from a few words, so that some word sets are in many articles, some
     /// in a few and some in none; two segments, dates spread over two years.
-    fn archive() -> (tempfile::TempDir, NewsIndex) {
+    /// An open test archive with what the tests read of it.
+    struct Archive {
+        _folder: tempfile::TempDir,
+        news: NewsIndex,
+        searcher: Searcher,
+        columns: Vec<Arc<SegmentColumns>>,
+    }
+
+    impl Archive {
+        fn compile(&self, text: &str) -> rank::Compiled {
+            let (stemmed, exact) = analyzers(&self.news);
+            Compiler::new(&self.news.fields, stemmed, exact, &[]).compile(&query::parse(text))
+        }
+    }
+
+    fn archive() -> Archive {
         let folder = tempfile::tempdir().expect("temporary folder");
         let news = NewsIndex::create_dir(folder.path(), &folder.path().join("gen"))
             .expect("index created");
@@ -549,30 +564,36 @@ mod tests {
             }
         }
         writer.commit().expect("second segment");
-        (folder, news)
+        let searcher = news.reader().expect("reader").searcher();
+        let columns = news.columns(&searcher);
+        Archive {
+            _folder: folder,
+            news,
+            searcher,
+            columns,
+        }
     }
 
     /// Proximity added by moving one scorer per phrase along the candidates is what a fresh
     /// scorer for each candidate finds.
     #[test]
     fn proximity_is_scored_as_fresh_scorers_score_it() {
-        let (_folder, news) = archive();
-        let searcher = news.reader().expect("reader").searcher();
-        let columns = news.columns(&searcher);
-        let (stemmed, exact) = analyzers(&news);
-        let scoring = EnableScoring::enabled_from_searcher(&searcher);
+        let archive = archive();
+        let Archive {
+            searcher, columns, ..
+        } = &archive;
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
         let mut boosted = 0;
         for text in [
             "kerja sama",
             "harga beras naik",
             "nelayan pelabuhan kopi ekspor gempa",
         ] {
-            let compiled = Compiler::new(&news.fields, stemmed.clone(), exact.clone(), &[])
-                .compile(&query::parse(text));
+            let compiled = archive.compile(text);
             assert!(!compiled.proximity.is_empty(), "{text:?}");
             let query = compiled.query.expect("a query");
             let (_, found) =
-                ranked(&searcher, &*query, &columns, Sort::Relevance, 120, false).expect("ranked");
+                ranked(searcher, &*query, columns, Sort::Relevance, 120, false).expect("ranked");
             let mut expected = found.clone();
             for candidate in &mut expected {
                 let reader = searcher.segment_reader(candidate.address.segment_ord);
@@ -592,7 +613,7 @@ mod tests {
             }
             top::sort_best_first(&mut expected);
             let mut got = found;
-            add_proximity(&searcher, &compiled.proximity, &mut got).expect("boosted");
+            add_proximity(searcher, &compiled.proximity, &mut got).expect("boosted");
             assert_eq!(got.len(), expected.len());
             for (got, want) in got.iter().zip(&expected) {
                 assert_eq!(got.address, want.address, "{text:?}");
@@ -641,11 +662,11 @@ mod tests {
     /// count. (Proximity is checked by `proximity_is_scored_as_fresh_scorers_score_it`.)
     #[test]
     fn shortcuts_find_what_scoring_every_match_finds() {
-        let (_folder, news) = archive();
-        let searcher = news.reader().expect("reader").searcher();
-        let columns = news.columns(&searcher);
-        let newest = newest(&columns);
-        let (stemmed, exact) = analyzers(&news);
+        let archive = archive();
+        let Archive {
+            searcher, columns, ..
+        } = &archive;
+        let newest = newest(columns);
         let queries = [
             "banjir",
             "banjir jakarta",
@@ -656,22 +677,21 @@ mod tests {
         ];
         let mut shortcuts = 0;
         for text in queries {
-            let compiled = Compiler::new(&news.fields, stemmed.clone(), exact.clone(), &[])
-                .compile(&query::parse(text));
+            let compiled = archive.compile(text);
             let query = compiled.query.expect("a query");
             let fast = Plan {
                 query: &*query,
                 all_words: compiled.all_words.as_deref(),
                 any_word: compiled.any_word.as_deref(),
-                columns: &columns,
+                columns,
             };
             for needed in [1, 5, 20, 60] {
                 let (total, mut found) =
-                    candidates(&searcher, &fast, Sort::Relevance, needed, needed * 2)
+                    candidates(searcher, &fast, Sort::Relevance, needed, needed * 2)
                         .expect("searched");
                 found.truncate(needed);
                 let (expected_total, expected) =
-                    scoring_everything(&searcher, &*query, newest, needed);
+                    scoring_everything(searcher, &*query, newest, needed);
                 assert_eq!(total, expected_total, "{text:?}");
                 assert_eq!(found.len(), expected.len(), "{text:?}, {needed}");
                 for (got, want) in found.iter().zip(&expected) {
