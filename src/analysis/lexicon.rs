@@ -6,6 +6,7 @@
 //! merely possible one, and to keep words the dictionary lists as roots from being overstemmed.
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use once_cell::sync::Lazy;
@@ -37,7 +38,10 @@ pub static LEXICON: Lazy<Lexicon> = Lazy::new(|| {
 
 /// Roots (lowercased) with their affix flags, and the affix rules.
 pub struct Lexicon {
-    roots: FastMap<String, Vec<Flag>>,
+    /// Borrowed from the embedded dictionary text; only a root written with capitals, or
+    /// listed twice, is copied. Every process that searches parses the dictionary first, so
+    /// sixty thousand small copies were most of a search's start-up.
+    roots: FastMap<Cow<'static, str>, Cow<'static, [Flag]>>,
     /// Extra roots that are not in the dictionary (closed compounds from the compound list).
     extra: FastSet<String>,
     /// Words kept whole by the stemmer.
@@ -129,14 +133,16 @@ impl Condition {
 }
 
 fn parse_flags(text: &str) -> Vec<Flag> {
-    text.as_bytes()
-        .chunks_exact(2)
-        .map(|pair| [pair[0], pair[1]])
-        .collect()
+    flags_of(text).to_vec()
+}
+
+/// The two-character flags of `text`, in place (an odd last byte is not a flag).
+fn flags_of(text: &str) -> &[Flag] {
+    text.as_bytes().as_chunks::<2>().0
 }
 
 impl Lexicon {
-    fn parse(dic: &str, aff: &str) -> Lexicon {
+    fn parse(dic: &'static str, aff: &str) -> Lexicon {
         // The first line is the entry count: the map is made that large at once, instead of
         // growing (and rehashing) a dozen times at every start.
         let mut lines = dic.lines();
@@ -144,25 +150,30 @@ impl Lexicon {
             .next()
             .and_then(|first| first.trim().parse::<usize>().ok())
             .unwrap_or(0);
-        let mut roots: FastMap<String, Vec<Flag>> =
+        let mut roots: FastMap<Cow<'static, str>, Cow<'static, [Flag]>> =
             FastMap::with_capacity_and_hasher(count, Default::default());
         for line in lines {
             let line = line.trim();
             if line.is_empty() {
                 continue;
             }
-            let (word, flags) = line.split_once('/').unwrap_or((line, ""));
+            let (word, flags) = match line.bytes().position(|byte| byte == b'/') {
+                Some(slash) => (&line[..slash], &line[slash + 1..]),
+                None => (line, ""),
+            };
             // Most words are lowercase already: only the others are copied to be lowered.
-            let word = if word.chars().any(char::is_uppercase) {
+            let capitals = word.bytes().any(|byte| byte.is_ascii_uppercase())
+                || (!word.is_ascii() && word.chars().any(char::is_uppercase));
+            let word = if capitals {
                 Cow::Owned(word.to_lowercase())
             } else {
                 Cow::Borrowed(word)
             };
-            let flags = parse_flags(flags);
-            match roots.get_mut(word.as_ref()) {
-                Some(known) => known.extend(flags),
-                None => {
-                    roots.insert(word.into_owned(), flags);
+            let flags = flags_of(flags);
+            match roots.entry(word) {
+                Entry::Occupied(mut known) => known.get_mut().to_mut().extend_from_slice(flags),
+                Entry::Vacant(new) => {
+                    new.insert(Cow::Borrowed(flags));
                 }
             }
         }
@@ -245,7 +256,7 @@ impl Lexicon {
     /// How many affix flags `root` has: a rough measure of how productive, and so how common,
     /// a root is, used to choose between analyses.
     pub fn flag_count(&self, root: &str) -> usize {
-        self.roots.get(root).map_or(0, Vec::len)
+        self.roots.get(root).map_or(0, |flags| flags.len())
     }
 
     /// Whether `word` is a root with affix flags of its own, and not one marked as never
@@ -276,7 +287,7 @@ impl Lexicon {
         if root == word {
             return false;
         }
-        let Some(flags) = self.roots.get(root) else {
+        let Some(flags) = self.roots.get(root).map(|flags| &flags[..]) else {
             return false;
         };
         if flags.is_empty() {
@@ -478,7 +489,7 @@ mod tests {
     fn derives_exactly_the_spelled_out_forms() {
         // Every 19th root: all its forms are derived, and near misses (a form with a letter
         // dropped or added, another root's forms) are derived only if they are forms too.
-        let mut roots: Vec<(&String, &Vec<Flag>)> = LEXICON.roots.iter().collect();
+        let mut roots: Vec<(&Cow<str>, &Cow<[Flag]>)> = LEXICON.roots.iter().collect();
         roots.sort();
         let mut checked = 0;
         let mut previous: Vec<String> = Vec::new();
@@ -491,7 +502,7 @@ mod tests {
                 candidates.push(format!("m{form}"));
             }
             candidates.append(&mut previous);
-            candidates.push(root.clone());
+            candidates.push(root.to_string());
             for candidate in &candidates {
                 let expected = !flags.is_empty() && candidate != root && forms.contains(candidate);
                 assert_eq!(
