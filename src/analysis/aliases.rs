@@ -83,6 +83,13 @@ impl Aliases {
         self.words.get(word).map(String::as_str)
     }
 
+    /// Every (normalised variant, canonical form) pair matched on words.
+    pub fn variants(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.words
+            .iter()
+            .map(|(variant, canonical)| (variant.as_str(), canonical.as_str()))
+    }
+
     /// The canonical form of a word written in capitals, if it is a listed acronym.
     pub fn acronym(&self, written: &str) -> Option<&str> {
         self.acronyms.get(written).map(String::as_str)

@@ -363,6 +363,20 @@ impl Lexicon {
         false
     }
 
+    /// Every `step`-th root (in sorted order) and the affixed forms of each, for tests that
+    /// need many real words.
+    #[cfg(test)]
+    pub(crate) fn sample_forms(&self, step: usize) -> Vec<String> {
+        let mut roots: Vec<(&Cow<str>, &Cow<[Flag]>)> = self.roots.iter().collect();
+        roots.sort();
+        let mut words = Vec::new();
+        for (root, flags) in roots.into_iter().step_by(step) {
+            words.extend(self.forms(root, flags));
+            words.push(root.to_string());
+        }
+        words
+    }
+
     /// The affixed forms of `root` (suffixes up to two deep, then one prefix): the set
     /// [`Lexicon::derives`] tests membership in, spelled out for the tests.
     #[cfg(test)]

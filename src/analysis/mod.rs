@@ -51,7 +51,18 @@ pub fn indonesian() -> TextAnalyzer {
         .filter(MapFilter(aliases::expand_acronym))
         .filter(MapFilter(normalize::normalize_token))
         .filter(MapFilter(stopwords::keep_token))
-        .filter(terms::TermFilter)
+        .filter(terms::TermFilter(None))
+        .build()
+}
+
+/// [`indonesian`] for finding only `wanted` terms in a text: a word that cannot give one of
+/// them (see [`terms::Wanted`]) comes out unstemmed, so it is not one of them either.
+pub fn indonesian_for(wanted: terms::Wanted) -> TextAnalyzer {
+    TextAnalyzer::builder(IndonesianTokenizer::default())
+        .filter(MapFilter(aliases::expand_acronym))
+        .filter(MapFilter(normalize::normalize_token))
+        .filter(MapFilter(stopwords::keep_token))
+        .filter(terms::TermFilter(Some(std::sync::Arc::new(wanted))))
         .build()
 }
 

@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
@@ -81,27 +82,73 @@ fn compute(word: &str, aliases: bool, out: &mut Vec<String>) {
     }
 }
 
-/// Replaces each token by its index terms.
-#[derive(Clone, Copy)]
-pub struct TermFilter;
+/// A few wanted terms, and a quick test of whether a word could give one of them.
+///
+/// The stemmer takes affixes off the ends of a word and may change its first letter
+/// (me- + pukul → memukul, pe- + tulis → penulis); an infix goes after the first letter
+/// (gemetar ← getar); reduplication, clitics and compounds only add text around it. So a word
+/// that gives a term holds that term, less its first letter, somewhere inside. Aliases are the
+/// exception ("china" gives tiongkok): their variants are wanted too. A word that fails the
+/// test cannot give a wanted term and need not be stemmed: that is what a search's snippets
+/// do for every word of every hit, in a process whose stem cache starts empty.
+#[derive(Clone, Debug, Default)]
+pub struct Wanted {
+    needles: Vec<String>,
+}
+
+impl Wanted {
+    pub fn new<'a>(terms: impl IntoIterator<Item = &'a str>) -> Wanted {
+        let mut needles: Vec<String> = Vec::new();
+        let mut add = |word: &str| {
+            let needle: String = word.chars().skip(1).collect();
+            if !needles.contains(&needle) {
+                needles.push(needle);
+            }
+        };
+        for term in terms {
+            add(term);
+            for (variant, canonical) in ALIASES.0.variants() {
+                if canonical.split(' ').any(|word| word == term)
+                    || self::terms(canonical).iter().any(|word| word == term)
+                {
+                    add(variant);
+                }
+            }
+        }
+        Wanted { needles }
+    }
+
+    /// False only when `word` (normalised) cannot give any of the wanted terms.
+    pub fn could_give(&self, word: &str) -> bool {
+        self.needles
+            .iter()
+            .any(|needle| word.contains(needle.as_str()))
+    }
+}
+
+/// Replaces each token by its index terms. With [`Wanted`] terms, a word that cannot give
+/// one of them comes out as it went in, unstemmed.
+#[derive(Clone, Default)]
+pub struct TermFilter(pub Option<Arc<Wanted>>);
 
 impl TokenFilter for TermFilter {
     type Tokenizer<T: Tokenizer> = TermTokenizer<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> TermTokenizer<T> {
-        TermTokenizer(tokenizer)
+        TermTokenizer(tokenizer, self.0)
     }
 }
 
 #[derive(Clone)]
-pub struct TermTokenizer<T>(T);
+pub struct TermTokenizer<T>(T, Option<Arc<Wanted>>);
 
 impl<T: Tokenizer> Tokenizer for TermTokenizer<T> {
-    type TokenStream<'a> = TermStream<T::TokenStream<'a>>;
+    type TokenStream<'a> = TermStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         TermStream {
             inner: self.0.token_stream(text),
+            wanted: self.1.as_deref(),
             pending: VecDeque::new(),
             shift: 0,
             inner_position: usize::MAX,
@@ -109,8 +156,9 @@ impl<T: Tokenizer> Tokenizer for TermTokenizer<T> {
     }
 }
 
-pub struct TermStream<S> {
+pub struct TermStream<'a, S> {
     inner: S,
+    wanted: Option<&'a Wanted>,
     /// Further terms of the current word.
     pending: VecDeque<String>,
     /// Extra positions taken so far by words that gave several terms.
@@ -119,7 +167,7 @@ pub struct TermStream<S> {
     inner_position: usize,
 }
 
-impl<S: TokenStream> TokenStream for TermStream<S> {
+impl<S: TokenStream> TokenStream for TermStream<'_, S> {
     fn advance(&mut self) -> bool {
         if let Some(next) = self.pending.pop_front() {
             let token = self.inner.token_mut();
@@ -133,6 +181,13 @@ impl<S: TokenStream> TokenStream for TermStream<S> {
         while self.inner.advance() {
             let token = self.inner.token_mut();
             self.inner_position = token.position;
+            if self
+                .wanted
+                .is_some_and(|wanted| !wanted.could_give(&token.text))
+            {
+                token.position += self.shift;
+                return true;
+            }
             let terms = terms(&token.text);
             let Some((first, rest)) = terms.split_first() else {
                 continue;
@@ -169,5 +224,72 @@ mod tests {
         assert_eq!(&*terms("covid-19"), ["covid", "19"]);
         assert_eq!(&*terms("1.000.000"), ["1.000.000"]);
         assert_eq!(&*terms("amerika serikat"), ["amerika", "serikat"]);
+    }
+
+    /// Whatever terms `word` gives, [`Wanted`] must let it through for each of them.
+    fn assert_could_give(word: &str) {
+        for term in terms(word).iter() {
+            assert!(
+                Wanted::new([term.as_str()]).could_give(word),
+                "{word} gives {term} but was turned away"
+            );
+        }
+    }
+
+    #[test]
+    fn a_word_that_gives_a_term_is_never_turned_away() {
+        // Dictionary words and their affixed forms, reduplicated and with clitics.
+        let words = LEXICON.sample_forms(11);
+        assert!(words.len() > 20_000, "{}", words.len());
+        for word in &words {
+            assert_could_give(word);
+            assert_could_give(&format!("{word}nya"));
+            // Entries such as "upa-" are prefixes, never doubled in text.
+            if !word.contains('-') {
+                assert_could_give(&format!("{word}-{word}"));
+            }
+        }
+        // Aliases, closed compounds and their affixed forms, words the stemmer changes at
+        // the front, and words it does not know.
+        for (variant, _) in ALIASES.0.variants() {
+            assert_could_give(variant);
+            assert_could_give(&format!("{variant}nya"));
+        }
+        for closed in COMPOUNDS.0.closed_forms() {
+            assert_could_give(closed);
+            assert_could_give(&format!("be{closed}"));
+            assert_could_give(&format!("di{closed}kan"));
+        }
+        for word in [
+            "memukul",
+            "menulis",
+            "mengirim",
+            "menyapu",
+            "mempunyai",
+            "pemrograman",
+            "gemetar",
+            "telunjuk",
+            "peperangan",
+            "pengetahuan",
+            "sayur-mayur",
+            "bolak-balik",
+            "covid-19",
+            "pasca-pemilu",
+            "chinanya",
+            "kerjasama",
+            "bekerjasama",
+            "xyzabcnya",
+        ] {
+            assert_could_give(word);
+        }
+    }
+
+    #[test]
+    fn words_that_cannot_give_a_term_are_turned_away() {
+        let wanted = Wanted::new(["militer", "tiongkok"]);
+        assert!(wanted.could_give("kemiliteran"));
+        assert!(wanted.could_give("china"));
+        assert!(!wanted.could_give("presiden"));
+        assert!(!wanted.could_give("rusia"));
     }
 }

@@ -222,7 +222,7 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
         fetch = (fetch * 4).min(total.max(fetch));
     };
 
-    let mut marker = snippet::Marker::new(&compiled.highlights, stemmed, exact);
+    let mut marker = snippet::Marker::new(&compiled.highlights, exact);
     let mut hits = Vec::new();
     for (at, (score, address, copies)) in groups
         .into_iter()

@@ -3,7 +3,8 @@
 //! A passage is a whole sentence of the body or of a caption; one longer than
 //! [`MAX_PASSAGE`] bytes is cut to a window around its matches, at spaces, never inside a word.
 //! Words are marked by running the passage through the same analyzers as the query, so
-//! "militernya" is marked for the query `militer`, whatever the analyzer makes of both.
+//! "militernya" is marked for the query `militer`, whatever the analyzer makes of both. Only
+//! words that could give a query term are stemmed ([`crate::analysis::terms::Wanted`]).
 //! A result that matched only through a filter gets its lead instead.
 
 use std::collections::HashSet;
@@ -13,6 +14,7 @@ use serde::Serialize;
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::rank::Highlights;
+use crate::analysis::terms::Wanted;
 
 /// Passages longer than this many bytes are cut around their matches.
 pub const MAX_PASSAGE: usize = 260;
@@ -46,10 +48,14 @@ struct Candidate {
 }
 
 impl<'a> Marker<'a> {
-    pub fn new(highlights: &'a Highlights, stemmed: TextAnalyzer, exact: TextAnalyzer) -> Self {
+    /// `exact` is the index's exact-form analyzer. Stemmed terms are found with the
+    /// Indonesian analyzer narrowed to the highlighted terms
+    /// ([`crate::analysis::indonesian_for`]): a passage's other words are not stemmed.
+    pub fn new(highlights: &'a Highlights, exact: TextAnalyzer) -> Self {
+        let wanted = Wanted::new(highlights.stemmed.iter().map(String::as_str));
         Marker {
             highlights,
-            stemmed,
+            stemmed: crate::analysis::indonesian_for(wanted),
             exact,
         }
     }
@@ -327,11 +333,7 @@ mod tests {
     }
 
     fn marker(highlights: &Highlights) -> Marker<'_> {
-        Marker::new(
-            highlights,
-            crate::analysis::indonesian(),
-            crate::analysis::exact(),
-        )
+        Marker::new(highlights, crate::analysis::exact())
     }
 
     #[test]
