@@ -279,10 +279,11 @@ impl Lexicon {
 
     /// Whether hunspell's affix rules derive `word` from `root` (not counting `root` itself).
     ///
-    /// Walks the same derivations as [`Lexicon::forms`] (suffixes up to two deep, then one
-    /// prefix) but compares each candidate with `word` in place instead of building the set of
-    /// forms: a root has hundreds of forms and the stemmer asks about one word, once per
-    /// distinct word, so building and hashing them all cost more than the rest of the stemmer.
+    /// Walks the same derivations as the tests' `Lexicon::forms` (suffixes up to two deep,
+    /// then one prefix) but compares each candidate with `word` in place instead of building
+    /// the set of forms: a root has hundreds of forms and the stemmer asks about one word, once
+    /// per distinct word, so building and hashing them all cost more than the rest of the
+    /// stemmer.
     pub fn derives(&self, root: &str, word: &str) -> bool {
         if root == word {
             return false;
