@@ -5,15 +5,14 @@
 //! prefer the analysis the dictionary itself licenses ("mengatakan" is `kata` + me-kan) over a
 //! merely possible one, and to keep words the dictionary lists as roots from being overstemmed.
 
-use std::borrow::Cow;
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use once_cell::sync::Lazy;
 
-use super::lists::{FastMap, FastSet};
+use super::lists::FastSet;
 
-const DIC: &str = include_str!("../../data/lexicon/id_ID.dic");
+// `DICTIONARY`: `data/lexicon/id_ID.dic` compiled by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/roots.rs"));
 /// Words kept whole (names that look affixed); see the file's header.
 const PROTECTED: &str = include_str!("../../data/protected.txt");
 const AFF: &str = include_str!("../../data/lexicon/id_ID.aff");
@@ -27,7 +26,7 @@ const NEEDAFFIX: &str = "A2";
 
 /// The lexicon, parsed on first use, with the shipped extra roots and the closed compounds.
 pub static LEXICON: Lazy<Lexicon> = Lazy::new(|| {
-    let mut lexicon = Lexicon::parse(DIC, AFF)
+    let mut lexicon = Lexicon::parse(AFF)
         .with_extra_roots(super::lists::lines(ROOTS).map(str::to_lowercase))
         .with_extra_roots(super::compounds::COMPOUNDS.0.closed_forms().cloned());
     lexicon.protected = super::lists::lines(PROTECTED)
@@ -38,10 +37,10 @@ pub static LEXICON: Lazy<Lexicon> = Lazy::new(|| {
 
 /// Roots (lowercased) with their affix flags, and the affix rules.
 pub struct Lexicon {
-    /// Borrowed from the embedded dictionary text; only a root written with capitals, or
-    /// listed twice, is copied. Every process that searches parses the dictionary first, so
-    /// sixty thousand small copies were most of a search's start-up.
-    roots: FastMap<Cow<'static, str>, Cow<'static, [Flag]>>,
+    /// Root → flags (two characters each), a perfect-hash map compiled from the dictionary
+    /// (`build.rs`): a process that only searches used to spend a good part of its start
+    /// parsing and hashing it.
+    roots: &'static phf::Map<&'static str, &'static str>,
     /// Extra roots that are not in the dictionary (closed compounds from the compound list).
     extra: FastSet<String>,
     /// Words kept whole by the stemmer.
@@ -142,41 +141,8 @@ fn flags_of(text: &str) -> &[Flag] {
 }
 
 impl Lexicon {
-    fn parse(dic: &'static str, aff: &str) -> Lexicon {
-        // The first line is the entry count: the map is made that large at once, instead of
-        // growing (and rehashing) a dozen times at every start.
-        let mut lines = dic.lines();
-        let count = lines
-            .next()
-            .and_then(|first| first.trim().parse::<usize>().ok())
-            .unwrap_or(0);
-        let mut roots: FastMap<Cow<'static, str>, Cow<'static, [Flag]>> =
-            FastMap::with_capacity_and_hasher(count, Default::default());
-        for line in lines {
-            let line = line.trim();
-            if line.is_empty() {
-                continue;
-            }
-            let (word, flags) = match line.bytes().position(|byte| byte == b'/') {
-                Some(slash) => (&line[..slash], &line[slash + 1..]),
-                None => (line, ""),
-            };
-            // Most words are lowercase already: only the others are copied to be lowered.
-            let capitals = word.bytes().any(|byte| byte.is_ascii_uppercase())
-                || (!word.is_ascii() && word.chars().any(char::is_uppercase));
-            let word = if capitals {
-                Cow::Owned(word.to_lowercase())
-            } else {
-                Cow::Borrowed(word)
-            };
-            let flags = flags_of(flags);
-            match roots.entry(word) {
-                Entry::Occupied(mut known) => known.get_mut().to_mut().extend_from_slice(flags),
-                Entry::Vacant(new) => {
-                    new.insert(Cow::Borrowed(flags));
-                }
-            }
-        }
+    /// The lexicon of the compiled dictionary with the affix rules of `aff`.
+    fn parse(aff: &str) -> Lexicon {
         let mut prefixes: HashMap<Flag, Vec<Affix>> = HashMap::new();
         let mut suffixes: HashMap<Flag, Vec<Affix>> = HashMap::new();
         for line in aff.lines() {
@@ -211,7 +177,7 @@ impl Lexicon {
             .max()
             .unwrap_or(0);
         Lexicon {
-            roots,
+            roots: &DICTIONARY,
             extra: FastSet::default(),
             protected: FastSet::default(),
             prefixes,
@@ -232,8 +198,7 @@ impl Lexicon {
     pub fn needs_affix(&self, root: &str) -> bool {
         !self.extra.contains(root)
             && self
-                .roots
-                .get(root)
+                .flags(root)
                 .is_some_and(|flags| flags.iter().any(|flag| flag == NEEDAFFIX.as_bytes()))
     }
 
@@ -248,6 +213,11 @@ impl Lexicon {
         self.extra.contains(word)
     }
 
+    /// The affix flags of `root`, when it is in the dictionary.
+    fn flags(&self, root: &str) -> Option<&'static [Flag]> {
+        self.roots.get(root).map(|flags| flags_of(flags))
+    }
+
     /// Whether `word` (lowercase) is a root.
     pub fn contains(&self, word: &str) -> bool {
         self.roots.contains_key(word) || self.extra.contains(word)
@@ -256,13 +226,13 @@ impl Lexicon {
     /// How many affix flags `root` has: a rough measure of how productive, and so how common,
     /// a root is, used to choose between analyses.
     pub fn flag_count(&self, root: &str) -> usize {
-        self.roots.get(root).map_or(0, |flags| flags.len())
+        self.flags(root).map_or(0, <[Flag]>::len)
     }
 
     /// Whether `word` is a root with affix flags of its own, and not one marked as never
     /// standing alone (hunspell `NEEDAFFIX`, e.g. "mengerti", listed so that its forms exist).
     pub fn takes_affixes(&self, word: &str) -> bool {
-        self.roots.get(word).is_some_and(|flags| {
+        self.flags(word).is_some_and(|flags| {
             !flags.is_empty() && !flags.iter().any(|flag| flag == NEEDAFFIX.as_bytes())
         })
     }
@@ -288,7 +258,7 @@ impl Lexicon {
         if root == word {
             return false;
         }
-        let Some(flags) = self.roots.get(root).map(|flags| &flags[..]) else {
+        let Some(flags) = self.flags(root) else {
             return false;
         };
         if flags.is_empty() {
@@ -368,7 +338,11 @@ impl Lexicon {
     /// need many real words.
     #[cfg(test)]
     pub(crate) fn sample_forms(&self, step: usize) -> Vec<String> {
-        let mut roots: Vec<(&Cow<str>, &Cow<[Flag]>)> = self.roots.iter().collect();
+        let mut roots: Vec<(&str, &[Flag])> = self
+            .roots
+            .entries()
+            .map(|(root, flags)| (*root, flags_of(flags)))
+            .collect();
         roots.sort();
         let mut words = Vec::new();
         for (root, flags) in roots.into_iter().step_by(step) {
@@ -504,7 +478,11 @@ mod tests {
     fn derives_exactly_the_spelled_out_forms() {
         // Every 19th root: all its forms are derived, and near misses (a form with a letter
         // dropped or added, another root's forms) are derived only if they are forms too.
-        let mut roots: Vec<(&Cow<str>, &Cow<[Flag]>)> = LEXICON.roots.iter().collect();
+        let mut roots: Vec<(&str, &[Flag])> = LEXICON
+            .roots
+            .entries()
+            .map(|(root, flags)| (*root, flags_of(flags)))
+            .collect();
         roots.sort();
         let mut checked = 0;
         let mut previous: Vec<String> = Vec::new();
