@@ -27,14 +27,34 @@ const MIN_WORDS: usize = 40;
 /// The bottom-k sketch of `body`'s lowercased word 3-shingles, ascending; empty for a body
 /// too short to judge.
 pub fn fingerprint(body: &str) -> Vec<u64> {
-    let words: Vec<String> = body
+    // The lowercased words one after another in one buffer, and where each ends: one
+    // allocation per body instead of one per word.
+    let mut lower = String::with_capacity(body.len());
+    let mut ends: Vec<usize> = Vec::new();
+    for word in body
         .split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    if words.len() < MIN_WORDS {
+    {
+        if word.is_ascii() {
+            let start = lower.len();
+            lower.push_str(word);
+            lower[start..].make_ascii_lowercase();
+        } else {
+            lower.push_str(&word.to_lowercase());
+        }
+        ends.push(lower.len());
+    }
+    if ends.len() < MIN_WORDS {
         return Vec::new();
     }
+    let words: Vec<&str> = ends
+        .iter()
+        .scan(0, |start, &end| {
+            let word = &lower[*start..end];
+            *start = end;
+            Some(word)
+        })
+        .collect();
     let mut hashes: Vec<u64> = words
         .windows(3)
         .map(|shingle| {
@@ -172,6 +192,45 @@ mod tests {
             yang tidak mampu dihalau penjaga gawang lawan. Pelatih mengaku puas dengan permainan \
             anak asuhnya meski sempat tertekan pada awal pertandingan di hadapan puluhan ribu suporter.";
         assert!(!near(&fingerprint(STORY), &fingerprint(other)));
+    }
+
+    /// The sketch as first written, one lowercased `String` per word.
+    fn reference_fingerprint(body: &str) -> Vec<u64> {
+        let words: Vec<String> = body
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        if words.len() < MIN_WORDS {
+            return Vec::new();
+        }
+        let mut hashes: Vec<u64> = words
+            .windows(3)
+            .map(|shingle| {
+                let mut hash = FNV_OFFSET;
+                for word in shingle {
+                    hash = fnv(hash, word.as_bytes());
+                    hash = fnv(hash, b" ");
+                }
+                mix(hash) >> 32
+            })
+            .collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        hashes.truncate(SKETCH_SIZE);
+        hashes
+    }
+
+    #[test]
+    fn sketches_stay_what_existing_indexes_hold() {
+        // Every shingle of the second body holds words outside ASCII, capitalised, so a
+        // difference in lowercasing would change every hash of it.
+        let accented: String = (0..60)
+            .map(|at| format!("ÉLITE{at} Çelik ŞEHİR{at} ΣΟΦΙΑΣ İstanbul{at} ǅemal "))
+            .collect();
+        for body in [STORY, accented.as_str(), "Hujan lebat di Bogor."] {
+            assert_eq!(fingerprint(body), reference_fingerprint(body), "{body}");
+        }
     }
 
     #[test]
