@@ -334,18 +334,24 @@ impl Lexicon {
         false
     }
 
-    /// Every `step`-th root (in sorted order) and the affixed forms of each, for tests that
-    /// need many real words.
+    /// Every root with its flags, in sorted order (the map's own order is its hash's).
     #[cfg(test)]
-    pub(crate) fn sample_forms(&self, step: usize) -> Vec<String> {
+    fn sorted_roots(&self) -> Vec<(&'static str, &'static [Flag])> {
         let mut roots: Vec<(&str, &[Flag])> = self
             .roots
             .entries()
             .map(|(root, flags)| (*root, flags_of(flags)))
             .collect();
         roots.sort();
+        roots
+    }
+
+    /// Every `step`-th root (in sorted order) and the affixed forms of each, for tests that
+    /// need many real words.
+    #[cfg(test)]
+    pub(crate) fn sample_forms(&self, step: usize) -> Vec<String> {
         let mut words = Vec::new();
-        for (root, flags) in roots.into_iter().step_by(step) {
+        for (root, flags) in self.sorted_roots().into_iter().step_by(step) {
             words.extend(self.forms(root, flags));
             words.push(root.to_string());
         }
@@ -478,15 +484,9 @@ mod tests {
     fn derives_exactly_the_spelled_out_forms() {
         // Every 19th root: all its forms are derived, and near misses (a form with a letter
         // dropped or added, another root's forms) are derived only if they are forms too.
-        let mut roots: Vec<(&str, &[Flag])> = LEXICON
-            .roots
-            .entries()
-            .map(|(root, flags)| (*root, flags_of(flags)))
-            .collect();
-        roots.sort();
         let mut checked = 0;
         let mut previous: Vec<String> = Vec::new();
-        for (root, flags) in roots.into_iter().step_by(19) {
+        for (root, flags) in LEXICON.sorted_roots().into_iter().step_by(19) {
             let forms: HashSet<String> = LEXICON.forms(root, flags).into_iter().collect();
             let mut candidates: Vec<String> = forms.iter().cloned().collect();
             for form in &forms {

@@ -194,43 +194,31 @@ mod tests {
         assert!(!near(&fingerprint(STORY), &fingerprint(other)));
     }
 
-    /// The sketch as first written, one lowercased `String` per word.
-    fn reference_fingerprint(body: &str) -> Vec<u64> {
-        let words: Vec<String> = body
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|word| !word.is_empty())
-            .map(str::to_lowercase)
-            .collect();
-        if words.len() < MIN_WORDS {
-            return Vec::new();
-        }
-        let mut hashes: Vec<u64> = words
-            .windows(3)
-            .map(|shingle| {
-                let mut hash = FNV_OFFSET;
-                for word in shingle {
-                    hash = fnv(hash, word.as_bytes());
-                    hash = fnv(hash, b" ");
-                }
-                mix(hash) >> 32
-            })
-            .collect();
-        hashes.sort_unstable();
-        hashes.dedup();
-        hashes.truncate(SKETCH_SIZE);
-        hashes
-    }
-
     #[test]
     fn sketches_stay_what_existing_indexes_hold() {
-        // Every shingle of the second body holds words outside ASCII, capitalised, so a
-        // difference in lowercasing would change every hash of it.
+        // Indexes hold sketches made by earlier builds, and a story is folded only when its
+        // copies' sketches agree: these values were made by the first version of this code
+        // (a lowercased `String` per word). The second body's every shingle holds capitalised
+        // words outside ASCII, so a change in lowercasing changes every hash of it.
+        assert_eq!(
+            fingerprint(STORY),
+            [
+                50456379, 65195919, 90345857, 110676444, 127922037, 290888094, 558643919,
+                563604695, 568359701, 574585276, 594695320, 636281380, 977029724, 984976018,
+                1027434601, 1082326196
+            ]
+        );
         let accented: String = (0..60)
             .map(|at| format!("ÉLITE{at} Çelik ŞEHİR{at} ΣΟΦΙΑΣ İstanbul{at} ǅemal "))
             .collect();
-        for body in [STORY, accented.as_str(), "Hujan lebat di Bogor."] {
-            assert_eq!(fingerprint(body), reference_fingerprint(body), "{body}");
-        }
+        assert_eq!(
+            fingerprint(&accented),
+            [
+                7961200, 23167909, 27652392, 34483243, 71021099, 74131277, 78552475, 89740362,
+                95479093, 97418225, 128414269, 132892531, 142968145, 156670135, 173268713,
+                175357640
+            ]
+        );
     }
 
     #[test]
