@@ -244,6 +244,40 @@ fn non_space_chars(text: &str) -> usize {
     text.chars().filter(|c| !c.is_whitespace()).count()
 }
 
+/// The attributes every element is judged by, read in one pass over its attributes.
+/// `Element::attr` interns its argument and searches the list again on every call, five
+/// times per element of every page.
+#[derive(Default)]
+struct Judged<'a> {
+    role: &'a str,
+    hidden: bool,
+    style: Option<&'a str>,
+    itemprop: Option<&'a str>,
+    rel: Option<&'a str>,
+}
+
+impl<'a> Judged<'a> {
+    fn of(element: &'a scraper::node::Element) -> Judged<'a> {
+        let mut judged = Judged::default();
+        for (name, value) in &element.attrs {
+            // Attributes in a namespace (xlink:role in SVG) are not these: `attr` skips them.
+            if !name.ns.is_empty() {
+                continue;
+            }
+            let value: &str = value;
+            match &*name.local {
+                "role" => judged.role = value,
+                "hidden" => judged.hidden = true,
+                "style" => judged.style = Some(value),
+                "itemprop" => judged.itemprop = Some(value),
+                "rel" => judged.rel = Some(value),
+                _ => {}
+            }
+        }
+        judged
+    }
+}
+
 /// One pass over the parsed page: blocks of text, element statistics and metadata.
 fn walk(document: &Html) -> Page {
     let mut page = Page::default();
@@ -383,9 +417,10 @@ fn walk(document: &Html) -> Page {
                         class_id.push_str(id);
                     }
                     let class_id = class_id.to_ascii_lowercase();
-                    let role = element.attr("role").unwrap_or_default();
-                    let hidden = element.attr("hidden").is_some()
-                        || element.attr("style").is_some_and(|style| {
+                    let judged = Judged::of(element);
+                    let role = judged.role;
+                    let hidden = judged.hidden
+                        || judged.style.is_some_and(|style| {
                             let style: String = style
                                 .chars()
                                 .filter(|c| !c.is_whitespace())
@@ -412,11 +447,11 @@ fn walk(document: &Html) -> Page {
                         || (!class_id.is_empty() && CAPTION_CLASS.is_match(&class_id));
                     let dateish = parent_element.dateish
                         || (!class_id.is_empty() && DATE_CLASS.is_match(&class_id))
-                        || element.attr("itemprop") == Some("datePublished");
+                        || judged.itemprop == Some("datePublished");
                     let byline = parent_element.byline
                         || (!class_id.is_empty() && BYLINE_CLASS.is_match(&class_id))
-                        || element.attr("rel") == Some("author")
-                        || element.attr("itemprop") == Some("author");
+                        || judged.rel == Some("author")
+                        || judged.itemprop == Some("author");
                     let owner_element = &page.elements[owner];
                     let block = BLOCKS.contains(&tag)
                         || excluded != owner_element.excluded

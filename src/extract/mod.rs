@@ -168,26 +168,40 @@ pub(crate) fn source_from_url(url: &str) -> Option<String> {
     }
 }
 
+enum Language {
+    Indonesian,
+    English,
+}
+
+/// Whose common function word `word` is, compared without ASCII case. The words are matched
+/// as byte strings (by length, then bytes), not looked up in a list one by one.
+fn function_word(word: &str) -> Option<Language> {
+    // The longest listed word is "tersebut".
+    let mut lower = [0u8; 8];
+    let lower = lower.get_mut(..word.len())?;
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    match &*lower {
+        b"yang" | b"dan" | b"di" | b"itu" | b"dengan" | b"untuk" | b"dari" | b"ini" | b"tidak"
+        | b"dalam" | b"akan" | b"pada" | b"juga" | b"ke" | b"karena" | b"tersebut" => {
+            Some(Language::Indonesian)
+        }
+        b"the" | b"and" | b"of" | b"to" | b"in" | b"is" | b"that" | b"for" | b"with" | b"was"
+        | b"on" | b"are" => Some(Language::English),
+        _ => None,
+    }
+}
+
 /// "id" or "en" from common function words, when the text says enough to tell.
 pub(crate) fn guess_language(text: &str) -> Option<String> {
-    const INDONESIAN: &[&str] = &[
-        "yang", "dan", "di", "itu", "dengan", "untuk", "dari", "ini", "tidak", "dalam", "akan",
-        "pada", "juga", "ke", "karena", "tersebut",
-    ];
-    const ENGLISH: &[&str] = &[
-        "the", "and", "of", "to", "in", "is", "that", "for", "with", "was", "on", "are",
-    ];
     let mut indonesian = 0usize;
     let mut english = 0usize;
     for word in text.split_whitespace().take(2000) {
         let word = word.trim_matches(|c: char| !c.is_alphanumeric());
-        // The lists are ASCII: comparing without case needs no lowercase copy of the word.
-        let known = |list: &[&str]| list.iter().any(|known| known.eq_ignore_ascii_case(word));
-        let (is_indonesian, is_english) = (known(INDONESIAN), known(ENGLISH));
-        if is_indonesian {
-            indonesian += 1;
-        } else if is_english {
-            english += 1;
+        match function_word(word) {
+            Some(Language::Indonesian) => indonesian += 1,
+            Some(Language::English) => english += 1,
+            None => {}
         }
     }
     if indonesian + english < 3 {
@@ -281,6 +295,28 @@ mod tests {
                 assert!(LABEL_LETTER_LOOKALIKES.contains(&c), "{c:?}");
             }
         }
+    }
+
+    #[test]
+    fn function_words_are_matched_without_ascii_case_only() {
+        assert!(matches!(function_word("YANG"), Some(Language::Indonesian)));
+        assert!(matches!(
+            function_word("Tersebut"),
+            Some(Language::Indonesian)
+        ));
+        assert!(matches!(function_word("The"), Some(Language::English)));
+        for other in ["", "tersebutlah", "yan", "thé", "dі"] {
+            assert!(function_word(other).is_none(), "{other}");
+        }
+        assert_eq!(
+            guess_language("Dia bilang, yang itu dari Bogor.").as_deref(),
+            Some("id")
+        );
+        assert_eq!(
+            guess_language("The mayor said that the road is closed.").as_deref(),
+            Some("en")
+        );
+        assert_eq!(guess_language("Banjir, banjir lagi."), None);
     }
 
     #[test]
