@@ -47,22 +47,22 @@ pub const EXACT_ANALYZER_NAME: &str = "indonesian_exact";
 
 /// The analyzer used for every analysed field and every query.
 pub fn indonesian() -> TextAnalyzer {
-    TextAnalyzer::builder(IndonesianTokenizer::default())
-        .filter(MapFilter(aliases::expand_acronym))
-        .filter(MapFilter(normalize::normalize_token))
-        .filter(MapFilter(stopwords::keep_token))
-        .filter(terms::TermFilter(None))
-        .build()
+    indonesian_with(terms::TermFilter(None))
 }
 
 /// [`indonesian`] for finding only `wanted` terms in a text: a word that cannot give one of
 /// them (see [`terms::Wanted`]) comes out unstemmed, so it is not one of them either.
 pub fn indonesian_for(wanted: terms::Wanted) -> TextAnalyzer {
+    indonesian_with(terms::TermFilter(Some(std::sync::Arc::new(wanted))))
+}
+
+/// The one chain of [`indonesian`] and [`indonesian_for`], so that they cannot drift apart.
+fn indonesian_with(terms: terms::TermFilter) -> TextAnalyzer {
     TextAnalyzer::builder(IndonesianTokenizer::default())
         .filter(MapFilter(aliases::expand_acronym))
         .filter(MapFilter(normalize::normalize_token))
         .filter(MapFilter(stopwords::keep_token))
-        .filter(terms::TermFilter(Some(std::sync::Arc::new(wanted))))
+        .filter(terms)
         .build()
 }
 

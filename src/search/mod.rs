@@ -114,8 +114,7 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
     let sources = known_sources(&columns);
     let parsed = query::parse(&request.query);
     let (stemmed, exact) = analyzers(news);
-    let compiled =
-        Compiler::new(&fields, stemmed.clone(), exact.clone(), &sources).compile(&parsed);
+    let compiled = Compiler::new(&fields, stemmed, exact.clone(), &sources).compile(&parsed);
     let mut notes = parsed.notes.clone();
 
     let mut filters: Vec<Box<dyn Query>> = Vec::new();
@@ -345,11 +344,11 @@ fn candidates(
     limit: usize,
 ) -> tantivy::Result<(usize, Vec<Found>)> {
     if sort != Sort::Relevance {
-        return ranked(searcher, plan.query, plan.columns, sort, limit, false);
+        return ranked(searcher, plan.query, plan.columns, sort, limit);
     }
     let mut holding_all = Vec::new();
     if let Some(all_words) = plan.all_words {
-        let (count, mut found) = ranked(searcher, all_words, plan.columns, sort, limit, false)?;
+        let (count, mut found) = ranked(searcher, all_words, plan.columns, sort, limit)?;
         for candidate in &mut found {
             candidate.score += rank::ALL_WORDS_BONUS;
         }
@@ -360,7 +359,7 @@ fn candidates(
         holding_all = found;
     }
     let Some(any_word) = plan.any_word else {
-        return ranked(searcher, plan.query, plan.columns, sort, limit, false);
+        return ranked(searcher, plan.query, plan.columns, sort, limit);
     };
     // Articles lacking a word only fill the rest of the list, after every article holding
     // them all: those are left out of the union's list, so it is exactly as long as needed.
@@ -382,22 +381,20 @@ fn candidates(
     Ok((total, found))
 }
 
-/// The best `limit` matches in `sort` order, and how many match in all (with `prune`, only
-/// how many were looked at).
+/// The best `limit` matches in `sort` order, scoring every match, and how many match in all.
 fn ranked(
     searcher: &Searcher,
     query: &dyn Query,
     columns: &[Arc<SegmentColumns>],
     sort: Sort,
     limit: usize,
-    prune: bool,
 ) -> tantivy::Result<(usize, Vec<Found>)> {
     let collector = TopCandidates {
         limit,
         sort,
         newest: newest(columns),
         columns,
-        prune,
+        prune: false,
         except: &HashSet::new(),
     };
     searcher.search(query, &collector)
@@ -593,7 +590,7 @@ mod tests {
             assert!(!compiled.proximity.is_empty(), "{text:?}");
             let query = compiled.query.expect("a query");
             let (_, found) =
-                ranked(searcher, &*query, columns, Sort::Relevance, 120, false).expect("ranked");
+                ranked(searcher, &*query, columns, Sort::Relevance, 120).expect("ranked");
             let mut expected = found.clone();
             for candidate in &mut expected {
                 let reader = searcher.segment_reader(candidate.address.segment_ord);
