@@ -112,9 +112,10 @@ def child_pids(pid):
         return []
 
 
-def timed(command, log_path):
+def timed(command, log_path, cgroup=None):
     """Runs `command` under /usr/bin/time -v; returns wall seconds, peak RSS in MB, stdout, and
-    the sampled split of resident memory.
+    the sampled split of resident memory. With `cgroup` (a folder from `memory_cgroup`), the
+    command runs inside it, under its memory limit.
 
     `/usr/bin/time` reports the high-water mark of all resident pages, which counts pages of
     memory-mapped files (an index being merged) as well as the heap. The split is sampled from
@@ -125,8 +126,12 @@ def timed(command, log_path):
     started = time.perf_counter()
     peak_anon = peak_file = 0
     with open(log_path, "w") as stderr, open(str(log_path) + ".out", "w+") as stdout:
+        enter = None
+        if cgroup is not None:
+            def enter():
+                (cgroup / "cgroup.procs").write_text(str(os.getpid()))
         process = subprocess.Popen(["/usr/bin/time", "-v", "-o", time_path] + command,
-                                   stdout=stdout, stderr=stderr, text=True)
+                                   stdout=stdout, stderr=stderr, text=True, preexec_fn=enter)
         while process.poll() is None:
             for pid in child_pids(process.pid):
                 split = memory_split(pid)
@@ -146,6 +151,33 @@ def timed(command, log_path):
                 peak_kb = int(line.rsplit(":", 1)[1])
     sampled = {"peak_anon_mb": peak_anon / 1024.0, "peak_file_mb": peak_file / 1024.0}
     return wall, peak_kb / 1024.0, out, sampled
+
+
+def memory_cgroup(limit_mb):
+    """A fresh memory cgroup limited to `limit_mb` (what the kernel counts there: the heap and
+    the page cache of files read, written and mapped), as a folder, or the reason there is none.
+    Needs a writable cgroup hierarchy (v1 memory controller, or v2 with memory delegated)."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError as error:
+        return None, str(error)
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if "memory" in controllers.split(","):
+            base, limit_file = Path("/sys/fs/cgroup/memory") / path.lstrip("/"), "memory.limit_in_bytes"
+            break
+    else:
+        path = next((line.split(":", 2)[2] for line in lines if line.startswith("0::")), None)
+        if path is None:
+            return None, "no memory cgroup controller"
+        base, limit_file = Path("/sys/fs/cgroup") / path.lstrip("/"), "memory.max"
+    group = base / f"newsidx-bench-{os.getpid()}"
+    try:
+        group.mkdir(exist_ok=True)
+        (group / limit_file).write_text(str(limit_mb * 1024 * 1024))
+    except OSError as error:
+        return None, f"cannot make a memory cgroup under {base}: {error.strerror}"
+    return group, None
 
 
 def read_topics(path, column=1):
@@ -261,6 +293,9 @@ def main():
     options.add_argument("--search-only", action="store_true",
                          help="keep the ingest figures and indexes of the last run of this size and measure "
                               "query latency again (after a search change)")
+    options.add_argument("--memory-limit", type=int, default=500, metavar="MB",
+                         help="ingest the pages once more inside a memory cgroup of this many MB, where the "
+                              "machine allows one (0: skip)")
     options.add_argument("--render-only", action="store_true",
                          help="print the tables of the last run of this size again, without running anything")
     args = options.parse_args()
@@ -322,7 +357,7 @@ def main():
             raise SystemExit(f"--search-only: no earlier run in {work}")
         if not (work / "newsidx").is_dir():
             raise SystemExit(f"--search-only: no index in {work}")
-        for key in ("ingest", "mix", "omindex_not_run", "omindex_reused"):
+        for key in ("ingest", "mix", "limited", "omindex_not_run", "omindex_reused"):
             if key in last:
                 results[key] = last[key]
         results["ingest_from"] = last.get("commit")
@@ -356,6 +391,9 @@ def main():
         wall, rss, out, _ = timed(command, work / "newsidx-rerun.log")
         ingest["newsidx"].update({"rerun_s": wall, "rerun_peak_rss_mb": rss})
         log(f"  no-change rerun {wall:.1f} s")
+
+        if args.memory_limit:
+            results["limited"] = limited_ingest(newsidx, pages, work, args.memory_limit)
 
         if args.no_omindex:
             log("omindex: not run (--no-omindex)")
@@ -420,6 +458,45 @@ def main():
     print(markdown)
 
 
+def limited_ingest(newsidx, pages, work, limit_mb):
+    """The page ingest again, from scratch, inside a memory cgroup of `limit_mb`: whether it
+    finishes, how fast, and what it kept resident. Under the limit the kernel reclaims page
+    cache (input files, mapped index files) before it fails an allocation, so this shows what
+    the ingest needs rather than what an unconstrained machine lets it keep."""
+    group, reason = memory_cgroup(limit_mb)
+    if group is None:
+        log(f"ingest under {limit_mb} MB: not run ({reason})")
+        return {"limit_mb": limit_mb, "not_run": reason}
+    index = work / "newsidx-limited"
+    shutil.rmtree(index, ignore_errors=True)
+    log(f"newsidx ingest in a {limit_mb} MB memory cgroup")
+    command = [newsidx, "--index", str(index), "ingest", "--json", "--quiet", str(pages)]
+    figures = {"limit_mb": limit_mb}
+    try:
+        wall, rss, out, sampled = timed(command, work / "newsidx-limited.log", cgroup=group)
+        summary = json.loads(out)
+        articles = summary.get("documents", summary.get("articles_indexed"))
+        figures.update({"wall_s": wall, "peak_rss_mb": rss, **sampled, "articles": articles,
+                        "articles_per_s": articles / wall})
+        log(f"  {wall:.1f} s, {rss:.0f} MB peak RSS")
+    except SystemExit as failure:
+        figures["failed"] = str(failure)
+        log(f"  failed: {failure}")
+    for name, key in [("memory.max_usage_in_bytes", "cgroup_peak_mb"), ("memory.peak", "cgroup_peak_mb"),
+                      ("memory.failcnt", "limit_hits")]:
+        try:
+            value = int((group / name).read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+        figures[key] = value / 1e6 if key.endswith("_mb") else value
+    shutil.rmtree(index, ignore_errors=True)
+    try:
+        group.rmdir()
+    except OSError:
+        pass
+    return figures
+
+
 def run_omindex(ingest, python_x, pages, xapian_db, work):
     """omindex over the pages, then again with nothing changed."""
     log("omindex -s indonesian: the same pages")
@@ -449,6 +526,8 @@ def add_cpu_times(results, work):
         results["ingest"][engine][key] = cpu_seconds(work / (log_name + ".time"))
     if "mix" in results:
         results["mix"]["cpu_s"] = cpu_seconds(work / "newsidx-mix.log.time")
+    if "wall_s" in results.get("limited", {}):
+        results["limited"]["cpu_s"] = cpu_seconds(work / "newsidx-limited.log.time")
 
 
 NOT_RUN = "not run"
@@ -524,6 +603,21 @@ def render(results):
             f"peak RSS {mix['peak_rss_mb']:.0f} MB (sampled peaks: anonymous "
             f"{mix.get('peak_anon_mb', float('nan')):.0f} MB, mapped files "
             f"{mix.get('peak_file_mb', float('nan')):.0f} MB), index {mix['index_mb']:.0f} MB.",
+        ]
+    limited = results.get("limited")
+    if limited and "not_run" in limited:
+        lines += ["", f"Ingest in a {limited['limit_mb']} MB memory cgroup: not run ({limited['not_run']})."]
+    elif limited and "failed" in limited:
+        lines += ["", f"Ingest in a {limited['limit_mb']} MB memory cgroup: **failed** ({limited['failed']})."]
+    elif limited:
+        lines += [
+            "",
+            f"newsidx ingest of the same pages in a {limited['limit_mb']} MB memory cgroup (the kernel counts heap "
+            f"and page cache there, and reclaims cache at the limit): {limited['wall_s']:.1f} s, "
+            f"{limited['articles_per_s']:,.0f} articles/s ({limited['articles']:,} articles), "
+            f"peak RSS {limited['peak_rss_mb']:.0f} MB (sampled peaks: anonymous "
+            f"{limited.get('peak_anon_mb', float('nan')):.0f} MB, mapped files "
+            f"{limited.get('peak_file_mb', float('nan')):.0f} MB), CPU {limited.get('cpu_s', float('nan')):.1f} s.",
         ]
     queries = results.get("queries")
     if not queries or not latency:
