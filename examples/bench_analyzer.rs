@@ -63,8 +63,8 @@ fn main() -> ExitCode {
         bytes,
     );
     run(
-        "indonesian exact",
-        newsidx::analysis::exact(),
+        "indonesian, query words (no stopwords)",
+        newsidx::analysis::indonesian_words(),
         &documents,
         bytes,
     );

@@ -379,7 +379,7 @@ fn main() -> anyhow::Result<()> {
         records.len(),
         started.elapsed().as_secs_f64()
     );
-    report_exact_field_cost(&news)?;
+    report_index_size(&news)?;
 
     let mut systems: BTreeMap<&str, Runs> = BTreeMap::new();
     let mut newsidx_runs = Runs::new();
@@ -460,42 +460,21 @@ fn print_failures(sets: &[QuerySet], systems: &BTreeMap<&str, Runs>, count: usiz
     }
 }
 
-/// Bytes of the exact-form sub-fields and of the document store against the whole index.
-fn report_exact_field_cost(news: &NewsIndex) -> anyhow::Result<()> {
-    let searcher = news.index.reader()?.searcher();
-    let usage = searcher.space_usage()?;
-    let exact = ["title_exact", "body_exact", "captions_exact"];
-    let mut exact_bytes = 0u64;
-    for segment in usage.segments() {
-        for part in [
-            segment.termdict(),
-            segment.postings(),
-            segment.positions(),
-            segment.fieldnorms(),
-            segment.fast_fields(),
-        ] {
-            for field_usage in part.fields() {
-                if exact.contains(&field_usage.field_name()) {
-                    exact_bytes += field_usage.total().get_bytes();
-                }
-            }
-        }
-    }
+/// Bytes of the whole index and of its document store.
+fn report_index_size(news: &NewsIndex) -> anyhow::Result<()> {
+    let usage = news.index.reader()?.searcher().space_usage()?;
     let store: u64 = usage
         .segments()
         .iter()
         .map(|segment| segment.store().total().get_bytes())
         .sum();
     let total = usage.total().get_bytes();
-    let share = |bytes: u64| 100.0 * bytes as f64 / total.max(1) as f64;
     eprintln!(
-        "newsidx: index {} bytes, exact-form fields {} bytes ({:.1}%), document store {} bytes \
-         ({:.1}%); examples/index_size.rs breaks it down by field",
+        "newsidx: index {} bytes, document store {} bytes ({:.1}%); examples/index_size.rs breaks \
+         it down by field",
         total,
-        exact_bytes,
-        share(exact_bytes),
         store,
-        share(store)
+        100.0 * store as f64 / total.max(1) as f64
     );
     Ok(())
 }

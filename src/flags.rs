@@ -91,8 +91,8 @@ QUERY LANGUAGE
   banjir bandang       Plain words, matched in every inflected form (banjir, kebanjiran,
                        banjirnya). Articles holding all the words rank above those holding
                        some; articles where the words stand together rank higher still.
-  \"bekerja sama\"       A quoted phrase: these exact word forms, in this order.
-                       \"bekerja sama\" does not match \"kerja sama\"; plain words do.
+  \"kerja sama dengan\"  A quoted phrase: these words in this order, in any of their forms
+                       (bekerja sama, kerjasama), stopwords included and in their place.
   -jakarta             Exclude articles with this word (or -\"a phrase\").
   +banjir              Require this word (or +\"a phrase\"); otherwise words and phrases
                        are optional, and articles holding all of them come first.
@@ -102,7 +102,7 @@ QUERY LANGUAGE
   title:banjir         Only in the title; also byline:, caption:, and source: (source:kompas
                        matches kompas.com). Field clauses are required; title:\"a phrase\"
                        and title:(a OR b) work too.
-  A query of stopwords only (\"yang di\") is looked up by its exact words. A malformed
+  A query of stopwords only (\"yang di\") is looked up by those words. A malformed
   query (unclosed quote or parenthesis, a lone -) is read as well as it can be, with a
   note on stderr. Pasted prose (more than 15 words) and a clitic written apart
   (\"Instagram -nya\") keep their dashes as punctuation, not exclusions.

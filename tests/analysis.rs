@@ -9,18 +9,17 @@ use tantivy::query::QueryParser;
 use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED};
 use tantivy::{doc, Index, TantivyDocument};
 
+/// The terms of plain query words (stopwords dropped).
 fn terms(text: &str) -> Vec<String> {
-    let mut analyzer = analysis::indonesian();
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while let Some(token) = stream.next() {
-        out.push(token.text.clone());
-    }
-    out
+    analysed(analysis::indonesian_words(), text)
 }
 
-fn exact_terms(text: &str) -> Vec<String> {
-    let mut analyzer = analysis::exact();
+/// The terms the index holds (stopwords kept).
+fn indexed_terms(text: &str) -> Vec<String> {
+    analysed(analysis::indonesian(), text)
+}
+
+fn analysed(mut analyzer: tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<String> {
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
     while let Some(token) = stream.next() {
@@ -83,6 +82,7 @@ fn compounds_and_aliases_take_consecutive_positions() {
         ("sama", 1),
         ("amerika", 2),
         ("serikat", 3),
+        ("~dan", 4),
         ("tiongkok", 5),
     ];
     let expected: Vec<(String, usize)> =
@@ -93,10 +93,20 @@ fn compounds_and_aliases_take_consecutive_positions() {
 }
 
 #[test]
-fn exact_analyzer_keeps_every_word_form() {
+fn the_index_keeps_stopwords_as_they_are_query_words_drop_them() {
     assert_eq!(
-        exact_terms("Yang bekerjasama dengan Jum'at"),
-        ["yang", "bekerjasama", "dengan", "jumat"]
+        indexed_terms("Yang bekerjasama dengan Jum'at"),
+        ["~yang", "kerja", "sama", "~dengan", "jumat"]
+    );
+    // A stopword is kept whole and marked, not stemmed ("dikarenakan" would give "karena").
+    assert_eq!(
+        indexed_terms("Dikarenakan hujan"),
+        ["~dikarenakan", "hujan"]
+    );
+    assert_eq!(terms("dikarenakannya"), ["karena"]);
+    assert_eq!(
+        terms("Yang bekerjasama dengan Jum'at"),
+        ["kerja", "sama", "jumat"]
     );
     assert!(terms("yang dan di").is_empty());
 }
@@ -198,7 +208,7 @@ fn analyze_command_prints_terms() {
     assert!(output.status.success());
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
-        "kerja\nsama\nmiliter\n"
+        "kerja\nsama\n~dengan\nmiliter\n"
     );
 }
 
@@ -243,7 +253,7 @@ fn user_compound_and_alias_files_extend_the_shipped_lists() {
     assert!(output.status.success());
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
-        "bandung\ntiongkok\n"
+        "bandung\n~dan\ntiongkok\n"
     );
 }
 

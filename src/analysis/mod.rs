@@ -2,19 +2,28 @@
 //!
 //! [`indonesian`] chains, as tantivy token filters:
 //! [`tokenizer`] (Indonesian word boundaries) → acronym aliases ([`aliases`]) →
-//! [`normalize`] (lowercase, accents, apostrophes) → [`stopwords`] (removed, leaving position
-//! gaps) → [`terms`] (aliases, the dictionary-guided [`stemmer`] over the [`lexicon`], closed
-//! [`compounds`] split into consecutive positions).
-//! [`exact`] stops after normalisation, for quoted phrases and stopword-only queries.
+//! [`normalize`] (lowercase, accents, apostrophes) → [`terms`] (aliases, the dictionary-guided
+//! [`stemmer`] over the [`lexicon`], closed [`compounds`] split into consecutive positions;
+//! [`stopwords`] kept unstemmed and marked: "dengan" → "~dengan").
+//!
+//! Stopwords stay in the index so that a quoted phrase matches them in place ("kerja sama
+//! dengan militer") and a query made only of stopwords finds something. Plain query words go
+//! through [`indonesian_words`], which drops them, so they never weigh in relevance.
 //!
 //! ```
-//! let mut analyzer = newsidx::analysis::indonesian();
-//! let mut stream = analyzer.token_stream("Bekerjasama dengan militernya");
-//! let mut terms = Vec::new();
-//! while let Some(token) = stream.next() {
-//!     terms.push((token.text.clone(), token.position));
+//! fn terms(mut analyzer: tantivy::tokenizer::TextAnalyzer) -> Vec<(String, usize)> {
+//!     let mut stream = analyzer.token_stream("Bekerjasama dengan militernya");
+//!     let mut terms = Vec::new();
+//!     while let Some(token) = stream.next() {
+//!         terms.push((token.text.clone(), token.position));
+//!     }
+//!     terms
 //! }
-//! assert_eq!(terms, [("kerja".into(), 0), ("sama".into(), 1), ("militer".into(), 3)]);
+//! let indexed = terms(newsidx::analysis::indonesian());
+//! let expected = [("kerja", 0), ("sama", 1), ("~dengan", 2), ("militer", 3)];
+//! assert!(indexed.iter().map(|(t, p)| (t.as_str(), *p)).eq(expected));
+//! let asked = terms(newsidx::analysis::indonesian_words());
+//! assert!(asked.iter().map(|(t, p)| (t.as_str(), *p)).eq([("kerja", 0), ("sama", 1), ("militer", 3)]));
 //! ```
 
 use tantivy::tokenizer::TextAnalyzer;
@@ -33,51 +42,46 @@ pub mod tokenizer;
 
 pub use lists::ListError;
 
+use std::sync::Arc;
+
 use filter::MapFilter;
+use terms::Stopwords;
 use tokenizer::IndonesianTokenizer;
 
 /// Name under which the analyzer is registered in every index.
 pub const ANALYZER_NAME: &str = "indonesian";
 
 /// Bumped whenever analysis output changes, so older indexes are rebuilt instead of mixed.
-pub const ANALYZER_VERSION: u32 = 5;
+pub const ANALYZER_VERSION: u32 = 6;
 
-/// Name of the analyzer for exact word forms (quoted phrases): no stemming, no stopwords.
-pub const EXACT_ANALYZER_NAME: &str = "indonesian_exact";
-
-/// The analyzer used for every analysed field and every query.
+/// The analyzer of every analysed field, of quoted phrases and of `newsidx analyze`.
 pub fn indonesian() -> TextAnalyzer {
-    indonesian_with(terms::TermFilter(None))
+    indonesian_with(None, Stopwords::Keep)
+}
+
+/// [`indonesian`] without stopwords, for plain query words.
+pub fn indonesian_words() -> TextAnalyzer {
+    indonesian_with(None, Stopwords::Drop)
 }
 
 /// [`indonesian`] for finding only `wanted` terms in a text: a word that cannot give one of
 /// them (see [`terms::Wanted`]) comes out unstemmed, so it is not one of them either.
 pub fn indonesian_for(wanted: terms::Wanted) -> TextAnalyzer {
-    indonesian_with(terms::TermFilter(Some(std::sync::Arc::new(wanted))))
+    indonesian_with(Some(Arc::new(wanted)), Stopwords::Keep)
 }
 
-/// The one chain of [`indonesian`] and [`indonesian_for`], so that they cannot drift apart.
-fn indonesian_with(terms: terms::TermFilter) -> TextAnalyzer {
+/// The one chain of the analyzers above, so that they cannot drift apart.
+fn indonesian_with(wanted: Option<Arc<terms::Wanted>>, stopwords: Stopwords) -> TextAnalyzer {
     TextAnalyzer::builder(IndonesianTokenizer::default())
         .filter(MapFilter(aliases::expand_acronym))
         .filter(MapFilter(normalize::normalize_token))
-        .filter(MapFilter(stopwords::keep_token))
-        .filter(terms)
+        .filter(terms::TermFilter { wanted, stopwords })
         .build()
 }
 
-/// Exact word forms: tokenized and normalised like [`indonesian`], nothing removed, stemmed,
-/// split or aliased.
-pub fn exact() -> TextAnalyzer {
-    TextAnalyzer::builder(IndonesianTokenizer::default())
-        .filter(MapFilter(normalize::normalize_token))
-        .build()
-}
-
-/// Registers both analyzers on `index`; call on every open.
+/// Registers the analyzer on `index`; call on every open.
 pub fn register(index: &Index) {
     index.tokenizers().register(ANALYZER_NAME, indonesian());
-    index.tokenizers().register(EXACT_ANALYZER_NAME, exact());
 }
 
 /// The root of one word, as the analyzer indexes it before compound splitting:

@@ -1,10 +1,9 @@
 //! Stopwords: the curated list in `data/stopwords.txt` (its header says what was kept and why).
 //!
-//! A removed word leaves its position unused, so "kerja sama dengan militer" still lines up as a
-//! phrase; the exact analyzer keeps every word for queries made only of stopwords.
+//! The index keeps stopwords as they are, unstemmed, for phrases ("kerja sama dengan militer")
+//! and queries made only of stopwords; plain query words drop them (see [`super::terms`]).
 
 use once_cell::sync::Lazy;
-use tantivy::tokenizer::Token;
 
 use super::lists::{self, FastSet};
 
@@ -15,11 +14,6 @@ static STOPWORDS: Lazy<FastSet<&'static str>> = Lazy::new(|| lists::lines(LIST).
 /// Whether `word` (normalised) is a stopword.
 pub fn is_stopword(word: &str) -> bool {
     STOPWORDS.contains(word)
-}
-
-/// Keeps a token unless it is a stopword.
-pub fn keep_token(token: &mut Token) -> bool {
-    !is_stopword(&token.text)
 }
 
 #[cfg(test)]

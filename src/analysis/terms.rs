@@ -16,6 +16,7 @@ use super::compounds::COMPOUNDS;
 use super::lexicon::LEXICON;
 use super::lists::FastMap;
 use super::stemmer;
+use super::stopwords::is_stopword;
 
 /// Cached words per thread before the cache starts over.
 const CACHE_LIMIT: usize = 200_000;
@@ -126,21 +127,39 @@ impl Wanted {
     }
 }
 
+/// Starts the term of a kept stopword ("dengan" → "~dengan"), so that it stays apart from the
+/// same letters as a stem ("keadaan" → "ada" is not the stopword "ada"). No other term starts
+/// with it: the tokenizer's words start with a letter or a digit.
+pub const STOPWORD_MARK: char = '~';
+
+/// What becomes of stopwords ([`super::stopwords`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stopwords {
+    /// Indexed unstemmed, marked with [`STOPWORD_MARK`], so phrases and stopword-only
+    /// queries find them.
+    Keep,
+    /// Dropped, their positions left unused: plain query words.
+    Drop,
+}
+
 /// Replaces each token by its index terms. With [`Wanted`] terms, a word that cannot give
 /// one of them comes out as it went in, unstemmed.
-#[derive(Clone, Default)]
-pub struct TermFilter(pub Option<Arc<Wanted>>);
+#[derive(Clone)]
+pub struct TermFilter {
+    pub wanted: Option<Arc<Wanted>>,
+    pub stopwords: Stopwords,
+}
 
 impl TokenFilter for TermFilter {
     type Tokenizer<T: Tokenizer> = TermTokenizer<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> TermTokenizer<T> {
-        TermTokenizer(tokenizer, self.0)
+        TermTokenizer(tokenizer, self)
     }
 }
 
 #[derive(Clone)]
-pub struct TermTokenizer<T>(T, Option<Arc<Wanted>>);
+pub struct TermTokenizer<T>(T, TermFilter);
 
 impl<T: Tokenizer> Tokenizer for TermTokenizer<T> {
     type TokenStream<'a> = TermStream<'a, T::TokenStream<'a>>;
@@ -148,7 +167,8 @@ impl<T: Tokenizer> Tokenizer for TermTokenizer<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         TermStream {
             inner: self.0.token_stream(text),
-            wanted: self.1.as_deref(),
+            wanted: self.1.wanted.as_deref(),
+            stopwords: self.1.stopwords,
             pending: VecDeque::new(),
             shift: 0,
             inner_position: usize::MAX,
@@ -159,6 +179,7 @@ impl<T: Tokenizer> Tokenizer for TermTokenizer<T> {
 pub struct TermStream<'a, S> {
     inner: S,
     wanted: Option<&'a Wanted>,
+    stopwords: Stopwords,
     /// Further terms of the current word.
     pending: VecDeque<String>,
     /// Extra positions taken so far by words that gave several terms.
@@ -181,6 +202,14 @@ impl<S: TokenStream> TokenStream for TermStream<'_, S> {
         while self.inner.advance() {
             let token = self.inner.token_mut();
             self.inner_position = token.position;
+            if is_stopword(&token.text) {
+                if self.stopwords == Stopwords::Drop {
+                    continue;
+                }
+                token.text.insert(0, STOPWORD_MARK);
+                token.position += self.shift;
+                return true;
+            }
             if self
                 .wanted
                 .is_some_and(|wanted| !wanted.could_give(&token.text))

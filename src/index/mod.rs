@@ -125,9 +125,6 @@ impl NewsIndex {
             "date_text",
             "captions",
             "source",
-            "title_exact",
-            "body_exact",
-            "captions_exact",
             "fingerprint",
         ] {
             if live.get_field(name).is_err() {
@@ -208,12 +205,7 @@ impl NewsIndex {
             Format::Json => "json",
         };
         document.add_text(fields.format, format);
-        // --- Search: exact-form sub-fields and the near-duplicate fingerprint. ---
-        document.add_text(fields.title_exact, &article.title);
-        document.add_text(fields.body_exact, &article.body);
-        for caption in &article.captions {
-            document.add_text(fields.captions_exact, caption);
-        }
+        // --- Search: the near-duplicate fingerprint. ---
         for hash in crate::search::dedup::fingerprint(&article.body) {
             document.add_u64(fields.fingerprint, hash);
         }

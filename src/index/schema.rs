@@ -7,13 +7,13 @@ use tantivy::schema::{
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::IndexSettings;
 
-use crate::analysis::{ANALYZER_NAME, EXACT_ANALYZER_NAME};
+use crate::analysis::ANALYZER_NAME;
 
 /// Tokenizer for exact, case-insensitive keyword fields (source).
 pub const KEYWORD_TOKENIZER: &str = "keyword";
 
 /// Bumped whenever the schema changes, so older indexes are rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -44,11 +44,7 @@ pub struct Fields {
     /// XXH3 of the source file's bytes.
     pub ingest_hash: Field,
     // --- end of ingest state
-    // --- Search: exact word forms for quoted phrases, and the near-duplicate fingerprint. ---
-    /// Title, body and captions again, analysed without stemming or stopwords, not stored.
-    pub title_exact: Field,
-    pub body_exact: Field,
-    pub captions_exact: Field,
+    // --- Search: the near-duplicate fingerprint. ---
     /// Bottom-k MinHash sketch of the body (`search::dedup`); none for a short body.
     pub fingerprint: Field,
     /// A hash of the lowercased source name: copies are only folded across sites.
@@ -67,12 +63,6 @@ pub fn build() -> (Schema, Fields) {
         TextFieldIndexing::default()
             .set_tokenizer(KEYWORD_TOKENIZER)
             .set_index_option(IndexRecordOption::Basic),
-    );
-    // Exact forms are only searched, never shown: the stored text lives in the analysed field.
-    let exact = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(EXACT_ANALYZER_NAME)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     // Date ranges and the newest date are read from the fast column; no terms needed.
     let date = DateOptions::default()
@@ -101,10 +91,7 @@ pub fn build() -> (Schema, Fields) {
         ingest_mtime: builder.add_i64_field("ingest_mtime", FAST),
         ingest_hash: builder.add_u64_field("ingest_hash", FAST),
         // --- end of ingest state
-        // --- Search: exact-form sub-fields and the near-duplicate fingerprint. ---
-        title_exact: builder.add_text_field("title_exact", exact.clone()),
-        body_exact: builder.add_text_field("body_exact", exact.clone()),
-        captions_exact: builder.add_text_field("captions_exact", exact),
+        // --- Search: the near-duplicate fingerprint. ---
         fingerprint: builder.add_u64_field("fingerprint", FAST),
         site: builder.add_u64_field("site", FAST),
     };

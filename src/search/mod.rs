@@ -29,7 +29,7 @@ use tantivy::schema::Value;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, DocSet, Searcher, SeekDangerResult, TantivyDocument, Term, TERMINATED};
 
-use crate::analysis::{ANALYZER_NAME, EXACT_ANALYZER_NAME};
+use crate::analysis::ANALYZER_NAME;
 use crate::error::Result;
 use crate::index::columns::SegmentColumns;
 use crate::index::NewsIndex;
@@ -113,8 +113,8 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
     let columns = news.columns(&searcher);
     let sources = known_sources(&columns);
     let parsed = query::parse(&request.query);
-    let (stemmed, exact) = analyzers(news);
-    let compiled = Compiler::new(&fields, stemmed, exact.clone(), &sources).compile(&parsed);
+    let (words, full) = analyzers(news);
+    let compiled = Compiler::new(&fields, words, full, &sources).compile(&parsed);
     let mut notes = parsed.notes.clone();
 
     let mut filters: Vec<Box<dyn Query>> = Vec::new();
@@ -221,7 +221,7 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
         fetch = (fetch * 4).min(total.max(fetch));
     };
 
-    let mut marker = snippet::Marker::new(&compiled.highlights, exact);
+    let mut marker = snippet::Marker::new(&compiled.highlights);
     let mut hits = Vec::new();
     for (at, (score, address, copies)) in groups
         .into_iter()
@@ -272,17 +272,15 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
     })
 }
 
-/// The analyzers registered on the index, so queries are analysed exactly as documents were.
+/// The analyzers of plain query words (no stopwords) and of phrases (the index's own, so
+/// they are analysed exactly as documents were).
 fn analyzers(news: &NewsIndex) -> (TextAnalyzer, TextAnalyzer) {
-    let tokenizers = news.index.tokenizers();
-    (
-        tokenizers
-            .get(ANALYZER_NAME)
-            .unwrap_or_else(crate::analysis::indonesian),
-        tokenizers
-            .get(EXACT_ANALYZER_NAME)
-            .unwrap_or_else(crate::analysis::exact),
-    )
+    let full = news
+        .index
+        .tokenizers()
+        .get(ANALYZER_NAME)
+        .unwrap_or_else(crate::analysis::indonesian);
+    (crate::analysis::indonesian_words(), full)
 }
 
 /// Every source name in the index (lowercased, as indexed).
@@ -515,8 +513,8 @@ mod tests {
 
     impl Archive {
         fn compile(&self, text: &str) -> rank::Compiled {
-            let (stemmed, exact) = analyzers(&self.news);
-            Compiler::new(&self.news.fields, stemmed, exact, &[]).compile(&query::parse(text))
+            let (words, full) = analyzers(&self.news);
+            Compiler::new(&self.news.fields, words, full, &[]).compile(&query::parse(text))
         }
     }
 

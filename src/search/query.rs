@@ -57,7 +57,7 @@ pub enum Node {
         field: Option<QueryField>,
         text: String,
     },
-    /// A quoted phrase: these exact word forms, in this order.
+    /// A quoted phrase: these words, in this order.
     Phrase {
         field: Option<QueryField>,
         text: String,

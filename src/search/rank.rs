@@ -11,10 +11,11 @@
 //!   a common word costs more than the rest of the search at archive scale.
 //! - Freshness: a recent article gains up to [`FRESHNESS_WEIGHT`] (measured from the newest
 //!   article in the index), enough to settle near-ties, not to beat a clearly better match.
-//! - Quoted phrases match the exact-form sub-fields (`*_exact`), so "bekerja sama" does not
-//!   match "kerja sama".
-//! - A query whose plain words are all stopwords for the analyzer is answered from the
-//!   exact-form fields instead of returning nothing.
+//! - A quoted phrase is the index analyzer's terms in order, stopwords included: "kerja sama
+//!   dengan militer" finds "bekerja sama dengan militer" and "kerjasama dengan militer", not
+//!   "kerja sama militer". Like plain words, it finds every form of its words.
+//! - A query whose plain words are all stopwords looks them up as they are (the index keeps
+//!   stopwords) instead of returning nothing.
 
 use std::collections::HashSet;
 
@@ -64,17 +65,33 @@ pub fn freshness(date: Option<i64>, newest: Option<i64>) -> f32 {
 /// The terms a result's passages are marked with.
 #[derive(Clone, Debug, Default)]
 pub struct Highlights {
-    /// Terms of the stemming analyzer (plain words).
-    pub stemmed: HashSet<String>,
-    /// Exact word forms of single-word phrases and of stopword-only queries.
-    pub exact: HashSet<String>,
-    /// Exact word forms of quoted phrases, in order.
-    pub phrases: Vec<Vec<String>>,
+    /// Index terms marked wherever they stand (plain words, one-word phrases).
+    pub terms: HashSet<String>,
+    /// Quoted phrases, marked only where all their terms stand in order.
+    pub phrases: Vec<Vec<PhraseWord>>,
+}
+
+/// One place of a quoted phrase: its distance in positions from the phrase's first place,
+/// and the terms that may stand there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhraseWord {
+    pub offset: usize,
+    pub terms: Vec<String>,
 }
 
 impl Highlights {
     pub fn is_empty(&self) -> bool {
-        self.stemmed.is_empty() && self.exact.is_empty() && self.phrases.is_empty()
+        self.terms.is_empty() && self.phrases.is_empty()
+    }
+
+    /// Every term to look for, phrase terms included.
+    pub fn all_terms(&self) -> impl Iterator<Item = &str> {
+        self.terms.iter().map(String::as_str).chain(
+            self.phrases
+                .iter()
+                .flatten()
+                .flat_map(|word| word.terms.iter().map(String::as_str)),
+        )
     }
 }
 
@@ -100,12 +117,14 @@ pub struct Compiled {
 /// Turns parsed queries into tantivy queries for one index.
 pub struct Compiler<'a> {
     fields: &'a Fields,
-    stemmed: TextAnalyzer,
-    exact: TextAnalyzer,
+    /// Plain words: the index analyzer without stopwords.
+    words: TextAnalyzer,
+    /// Phrases and stopword-only queries: the index analyzer.
+    full: TextAnalyzer,
     /// Every source name in the index, for `source:`.
     sources: &'a [String],
-    /// Plain words go to the exact-form fields (the query is only stopwords).
-    exact_words: bool,
+    /// Plain words keep their stopwords (the query is only stopwords).
+    stopwords_only: bool,
     highlights: Highlights,
     proximity: Vec<Box<dyn Query>>,
     all_words: Option<Box<dyn Query>>,
@@ -120,18 +139,19 @@ struct Unit {
 }
 
 impl<'a> Compiler<'a> {
+    /// `full` is the index's analyzer, `words` the same without stopwords.
     pub fn new(
         fields: &'a Fields,
-        stemmed: TextAnalyzer,
-        exact: TextAnalyzer,
+        words: TextAnalyzer,
+        full: TextAnalyzer,
         sources: &'a [String],
     ) -> Compiler<'a> {
         Compiler {
             fields,
-            stemmed,
-            exact,
+            words,
+            full,
             sources,
-            exact_words: false,
+            stopwords_only: false,
             highlights: Highlights::default(),
             proximity: Vec::new(),
             all_words: None,
@@ -139,12 +159,12 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// Compiles `parsed`, falling back to exact forms when its words are all stopwords.
+    /// Compiles `parsed`, keeping stopwords when its words are nothing else.
     pub fn compile(mut self, parsed: &ParsedQuery) -> Compiled {
         let query = self.sequence(&parsed.clauses, false, true);
         let positive_words = has_positive_words(&parsed.clauses);
-        if positive_words && self.highlights.stemmed.is_empty() && !self.exact_words {
-            self.exact_words = true;
+        if positive_words && self.highlights.terms.is_empty() && !self.stopwords_only {
+            self.stopwords_only = true;
             let proximity = std::mem::take(&mut self.proximity);
             let all_words = self.all_words.take();
             let any_word = self.any_word.take();
@@ -316,41 +336,28 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// Title, body, captions (and byline) with their weights, stemmed or exact.
+    /// Title, body, captions and byline with their weights.
     fn text_fields(&self) -> Vec<(Field, f32)> {
         let fields = self.fields;
-        if self.exact_words {
-            vec![
-                (fields.title_exact, TITLE_WEIGHT),
-                (fields.body_exact, BODY_WEIGHT),
-                (fields.captions_exact, CAPTIONS_WEIGHT),
-            ]
-        } else {
-            vec![
-                (fields.title, TITLE_WEIGHT),
-                (fields.body, BODY_WEIGHT),
-                (fields.captions, CAPTIONS_WEIGHT),
-                (fields.byline, BYLINE_WEIGHT),
-            ]
-        }
+        vec![
+            (fields.title, TITLE_WEIGHT),
+            (fields.body, BODY_WEIGHT),
+            (fields.captions, CAPTIONS_WEIGHT),
+            (fields.byline, BYLINE_WEIGHT),
+        ]
     }
 
-    /// The analyzer's view of `text`, grouped by position (aliases share one).
+    /// The analyzer's view of plain words, grouped by position (aliases share one).
     fn units(&mut self, text: &str, negated: bool) -> Vec<Unit> {
-        let analyzer = if self.exact_words {
-            &mut self.exact
+        let analyzer = if self.stopwords_only {
+            &mut self.full
         } else {
-            &mut self.stemmed
+            &mut self.words
         };
         let units = analyse(analyzer, text);
         if !negated {
-            let target = if self.exact_words {
-                &mut self.highlights.exact
-            } else {
-                &mut self.highlights.stemmed
-            };
             for unit in &units {
-                target.extend(unit.terms.iter().cloned());
+                self.highlights.terms.extend(unit.terms.iter().cloned());
             }
         }
         units
@@ -396,7 +403,7 @@ impl<'a> Compiler<'a> {
                 field: Some(field),
                 text,
             } => self.field_words(*field, text, negated),
-            Node::Phrase { field, text } => self.exact_phrase(*field, text, negated),
+            Node::Phrase { field, text } => self.phrase(*field, text, negated),
             Node::Or(alternatives) => {
                 let mut queries: Vec<Box<dyn Query>> = alternatives
                     .iter()
@@ -424,14 +431,14 @@ impl<'a> Compiler<'a> {
         text: &str,
         negated: bool,
     ) -> Option<Box<dyn Query>> {
-        let units = analyse(&mut self.stemmed, text);
+        let units = analyse(&mut self.words, text);
         if units.is_empty() {
-            // A stopword: look for its exact form where there is one.
-            return self.exact_phrase(Some(field), text, negated);
+            // Only stopwords: look for them as they are.
+            return self.phrase(Some(field), text, negated);
         }
         if !negated {
             for unit in &units {
-                self.highlights.stemmed.extend(unit.terms.iter().cloned());
+                self.highlights.terms.extend(unit.terms.iter().cloned());
             }
         }
         let target = match field {
@@ -443,43 +450,41 @@ impl<'a> Compiler<'a> {
         phrase(target, &units, 0)
     }
 
-    /// A quoted phrase: exact forms, in order, in one field or in title, body and captions.
-    fn exact_phrase(
+    /// A quoted phrase: the index's terms, stopwords included, in order, in one field or in
+    /// title, body and captions.
+    fn phrase(
         &mut self,
         field: Option<QueryField>,
         text: &str,
         negated: bool,
     ) -> Option<Box<dyn Query>> {
-        let (analyzer, targets) = match field {
-            None => (
-                &mut self.exact,
-                vec![
-                    (self.fields.title_exact, TITLE_WEIGHT),
-                    (self.fields.body_exact, BODY_WEIGHT),
-                    (self.fields.captions_exact, CAPTIONS_WEIGHT),
-                ],
-            ),
-            Some(QueryField::Title) => (&mut self.exact, vec![(self.fields.title_exact, 1.0)]),
-            Some(QueryField::Caption) => (&mut self.exact, vec![(self.fields.captions_exact, 1.0)]),
-            // Bylines are names: no exact-form copy, the stemmed field is close enough.
-            Some(QueryField::Byline) => (&mut self.stemmed, vec![(self.fields.byline, 1.0)]),
+        let fields = self.fields;
+        let targets = match field {
+            None => vec![
+                (fields.title, TITLE_WEIGHT),
+                (fields.body, BODY_WEIGHT),
+                (fields.captions, CAPTIONS_WEIGHT),
+            ],
+            Some(QueryField::Title) => vec![(fields.title, 1.0)],
+            Some(QueryField::Caption) => vec![(fields.captions, 1.0)],
+            Some(QueryField::Byline) => vec![(fields.byline, 1.0)],
             Some(QueryField::Source) => return Some(self.source_query(text)),
         };
-        let units = analyse(analyzer, text);
-        if units.is_empty() {
-            return None;
-        }
+        let units = analyse(&mut self.full, text);
+        let first = units.first()?.position;
         if !negated {
-            let words: Vec<String> = units
-                .iter()
-                .filter_map(|unit| unit.terms.first().cloned())
-                .collect();
-            if field == Some(QueryField::Byline) {
-                self.highlights.stemmed.extend(words);
-            } else if words.len() == 1 {
-                self.highlights.exact.extend(words);
+            if let [unit] = units.as_slice() {
+                self.highlights.terms.extend(unit.terms.iter().cloned());
             } else {
-                self.highlights.phrases.push(words);
+                self.highlights.phrases.push(
+                    units
+                        .iter()
+                        .map(|unit| PhraseWord {
+                            offset: unit.position - first,
+                            terms: unit.terms.clone(),
+                        })
+                        .collect(),
+                );
             }
         }
         let mut queries: Vec<Box<dyn Query>> = targets
@@ -594,33 +599,51 @@ mod tests {
     fn compiler(fields: &Fields) -> Compiler<'_> {
         Compiler::new(
             fields,
+            crate::analysis::indonesian_words(),
             crate::analysis::indonesian(),
-            crate::analysis::exact(),
             &[],
         )
+    }
+
+    fn word(offset: usize, term: &str) -> PhraseWord {
+        PhraseWord {
+            offset,
+            terms: vec![term.to_string()],
+        }
     }
 
     #[test]
     fn plain_words_are_highlighted_as_analysed() {
         let (_, fields) = crate::index::schema::build();
-        let compiled = compiler(&fields).compile(&parse("Militernya -jakarta"));
+        let compiled = compiler(&fields).compile(&parse("Militernya dengan -jakarta"));
         assert!(compiled.query.is_some());
-        let mut expected = HashSet::new();
-        let mut analyzer = crate::analysis::indonesian();
-        let mut stream = analyzer.token_stream("Militernya");
-        while let Some(token) = stream.next() {
-            expected.insert(token.text.clone());
-        }
-        assert_eq!(compiled.highlights.stemmed, expected);
+        let expected: HashSet<String> = ["militer".to_string()].into();
+        assert_eq!(compiled.highlights.terms, expected);
     }
 
     #[test]
-    fn phrases_keep_exact_forms_in_order() {
+    fn phrases_keep_their_stopwords_and_positions() {
         let (_, fields) = crate::index::schema::build();
-        let compiled = compiler(&fields).compile(&parse(r#""Bekerja Sama" "militer""#));
-        assert_eq!(compiled.highlights.phrases, vec![vec!["bekerja", "sama"]]);
-        assert!(compiled.highlights.exact.contains("militer"));
-        assert!(compiled.highlights.stemmed.is_empty());
+        let compiled =
+            compiler(&fields).compile(&parse(r#""Bekerjasama dengan militer" "militernya""#));
+        let expected = vec![
+            word(0, "kerja"),
+            word(1, "sama"),
+            word(2, "~dengan"),
+            word(3, "militer"),
+        ];
+        assert_eq!(compiled.highlights.phrases, vec![expected]);
+        let single: HashSet<String> = ["militer".to_string()].into();
+        assert_eq!(compiled.highlights.terms, single);
+    }
+
+    #[test]
+    fn a_query_of_stopwords_keeps_them() {
+        let (_, fields) = crate::index::schema::build();
+        let compiled = compiler(&fields).compile(&parse("yang dan"));
+        assert!(compiled.query.is_some());
+        let expected: HashSet<String> = ["~yang".to_string(), "~dan".to_string()].into();
+        assert_eq!(compiled.highlights.terms, expected);
     }
 
     #[test]

@@ -34,8 +34,7 @@ pub struct Snippet {
 /// Marks words in passages; holds the analyzers so a page of results reuses them.
 pub struct Marker<'a> {
     highlights: &'a Highlights,
-    stemmed: TextAnalyzer,
-    exact: TextAnalyzer,
+    analyzer: TextAnalyzer,
 }
 
 struct Candidate {
@@ -48,15 +47,13 @@ struct Candidate {
 }
 
 impl<'a> Marker<'a> {
-    /// `exact` is the index's exact-form analyzer. Stemmed terms are found with the
-    /// Indonesian analyzer narrowed to the highlighted terms
+    /// Terms are found with the index's analyzer narrowed to the highlighted terms
     /// ([`crate::analysis::indonesian_for`]): a passage's other words are not stemmed.
-    pub fn new(highlights: &'a Highlights, exact: TextAnalyzer) -> Self {
-        let wanted = Wanted::new(highlights.stemmed.iter().map(String::as_str));
+    pub fn new(highlights: &'a Highlights) -> Self {
+        let wanted = Wanted::new(highlights.all_terms());
         Marker {
             highlights,
-            stemmed: crate::analysis::indonesian_for(wanted),
-            exact,
+            analyzer: crate::analysis::indonesian_for(wanted),
         }
     }
 
@@ -130,35 +127,49 @@ impl<'a> Marker<'a> {
     fn mark(&mut self, text: &str) -> (Vec<Range<usize>>, usize) {
         let mut marks = Vec::new();
         let mut distinct: HashSet<String> = HashSet::new();
-        if !self.highlights.stemmed.is_empty() {
-            let mut stream = self.stemmed.token_stream(text);
-            while let Some(token) = stream.next() {
-                if self.highlights.stemmed.contains(&token.text) {
-                    marks.push(token.offset_from..token.offset_to);
-                    distinct.insert(token.text.clone());
-                }
+        // Every term with its position and its word's bytes.
+        let mut tokens: Vec<(String, usize, Range<usize>)> = Vec::new();
+        let mut stream = self.analyzer.token_stream(text);
+        while let Some(token) = stream.next() {
+            tokens.push((
+                token.text.clone(),
+                token.position,
+                token.offset_from..token.offset_to,
+            ));
+        }
+        for (term, _, range) in &tokens {
+            if self.highlights.terms.contains(term) {
+                marks.push(range.clone());
+                distinct.insert(term.clone());
             }
         }
-        if !self.highlights.exact.is_empty() || !self.highlights.phrases.is_empty() {
-            let mut words: Vec<(String, Range<usize>)> = Vec::new();
-            let mut stream = self.exact.token_stream(text);
-            while let Some(token) = stream.next() {
-                words.push((token.text.clone(), token.offset_from..token.offset_to));
-            }
-            for (word, range) in &words {
-                if self.highlights.exact.contains(word) {
-                    marks.push(range.clone());
-                    distinct.insert(format!("={word}"));
+        for (at, phrase) in self.highlights.phrases.iter().enumerate() {
+            let Some(first) = phrase.first() else {
+                continue;
+            };
+            for (term, start, _) in &tokens {
+                if !first.terms.contains(term) {
+                    continue;
                 }
-            }
-            for (at, phrase) in self.highlights.phrases.iter().enumerate() {
-                for window in words.windows(phrase.len()) {
-                    if window.iter().map(|(word, _)| word).eq(phrase.iter()) {
-                        marks.extend(window.iter().map(|(_, range)| range.clone()));
-                        // A whole phrase is worth more than a word.
-                        distinct.insert(format!("\"{at}"));
-                        distinct.insert(format!("\"{at}+"));
-                    }
+                // The token of each phrase word at its place after `start`, if it is there.
+                let found: Option<Vec<Range<usize>>> = phrase
+                    .iter()
+                    .map(|word| {
+                        let place = start + word.offset;
+                        // Positions never go down along the text.
+                        let from = tokens.partition_point(|(_, position, _)| *position < place);
+                        tokens[from..]
+                            .iter()
+                            .take_while(|(_, position, _)| *position == place)
+                            .find(|(term, _, _)| word.terms.contains(term))
+                            .map(|(_, _, range)| range.clone())
+                    })
+                    .collect();
+                if let Some(ranges) = found {
+                    marks.extend(ranges);
+                    // A whole phrase is worth more than a word.
+                    distinct.insert(format!("\"{at}"));
+                    distinct.insert(format!("\"{at}+"));
                 }
             }
         }
@@ -312,14 +323,24 @@ fn floor_boundary(text: &str, mut at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::rank::PhraseWord;
 
-    fn highlights(stemmed: &[&str], phrases: &[&[&str]]) -> Highlights {
+    /// Highlights for plain words `terms` and for phrases of consecutive terms.
+    fn highlights(terms: &[&str], phrases: &[&[&str]]) -> Highlights {
         Highlights {
-            stemmed: stemmed.iter().map(|word| word.to_string()).collect(),
-            exact: HashSet::new(),
+            terms: terms.iter().map(|word| word.to_string()).collect(),
             phrases: phrases
                 .iter()
-                .map(|phrase| phrase.iter().map(|word| word.to_string()).collect())
+                .map(|phrase| {
+                    phrase
+                        .iter()
+                        .enumerate()
+                        .map(|(offset, word)| PhraseWord {
+                            offset,
+                            terms: vec![word.to_string()],
+                        })
+                        .collect()
+                })
                 .collect(),
         }
     }
@@ -333,7 +354,7 @@ mod tests {
     }
 
     fn marker(highlights: &Highlights) -> Marker<'_> {
-        Marker::new(highlights, crate::analysis::exact())
+        Marker::new(highlights)
     }
 
     #[test]
@@ -375,13 +396,24 @@ mod tests {
 
     #[test]
     fn phrases_are_marked_only_as_a_run() {
-        let words = highlights(&[], &[&["bekerja", "sama"]]);
+        let words = highlights(&[], &[&["kerja", "sama"]]);
         let snippets = marker(&words).snippets(
             "Mereka sama sekali tidak bekerja. Kedua negara bekerja sama dalam latihan.",
             &[],
         );
         assert_eq!(snippets.len(), 1);
         assert_eq!(marked(&snippets[0]), ["bekerja sama"]);
+    }
+
+    #[test]
+    fn phrases_match_every_form_and_their_stopwords_in_place() {
+        let words = highlights(&[], &[&["kerja", "sama", "~dengan", "militer"]]);
+        let snippets = marker(&words).snippets(
+            "Kerja sama militer dibahas. Lalu bekerjasama dengan militernya diteken.",
+            &[],
+        );
+        assert_eq!(snippets.len(), 1);
+        assert_eq!(marked(&snippets[0]), ["bekerjasama dengan militernya"]);
     }
 
     #[test]
