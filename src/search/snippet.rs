@@ -127,20 +127,21 @@ impl<'a> Marker<'a> {
     fn mark(&mut self, text: &str) -> (Vec<Range<usize>>, usize) {
         let mut marks = Vec::new();
         let mut distinct: HashSet<String> = HashSet::new();
-        // Every term with its position and its word's bytes.
+        // With phrases to find, every term with its position and its word's bytes.
         let mut tokens: Vec<(String, usize, Range<usize>)> = Vec::new();
+        let keep = !self.highlights.phrases.is_empty();
         let mut stream = self.analyzer.token_stream(text);
         while let Some(token) = stream.next() {
-            tokens.push((
-                token.text.clone(),
-                token.position,
-                token.offset_from..token.offset_to,
-            ));
-        }
-        for (term, _, range) in &tokens {
-            if self.highlights.terms.contains(term) {
-                marks.push(range.clone());
-                distinct.insert(term.clone());
+            if self.highlights.terms.contains(&token.text) {
+                marks.push(token.offset_from..token.offset_to);
+                distinct.insert(token.text.clone());
+            }
+            if keep {
+                tokens.push((
+                    token.text.clone(),
+                    token.position,
+                    token.offset_from..token.offset_to,
+                ));
             }
         }
         for (at, phrase) in self.highlights.phrases.iter().enumerate() {
