@@ -345,6 +345,7 @@ def main():
         "manifest": manifest,
         "command": f"bench/run.sh {args.size}" + (f" --seed {args.seed}" if args.seed != 1 else "")
                    + (" --no-omindex" if args.no_omindex else "")
+                   + (" --reuse-omindex" if args.reuse_omindex else "")
                    + (" --search-only" if args.search_only else ""),
     }
     if args.no_omindex:
