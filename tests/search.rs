@@ -594,3 +594,41 @@ fn help_documents_the_query_language() {
         assert!(help.contains(needle), "{needle} missing from:\n{help}");
     }
 }
+
+#[test]
+fn an_index_built_by_another_analyzer_is_named_in_a_note() {
+    let sandbox = Sandbox::new();
+    article(
+        &sandbox,
+        "a.txt",
+        "Banjir di Bogor",
+        &format!("Hujan deras membuat sungai meluap di Bogor. {FILLER}"),
+    );
+    sandbox.ingest();
+    let output = sandbox.run(&["search", "banjir", "--json"]);
+    assert!(output.status.success());
+    assert!(output.stderr.is_empty(), "{output:?}");
+
+    // Commit the same index again with the analyzer version of another newsidx.
+    let current = std::fs::read_to_string(sandbox.index().join("CURRENT")).expect("CURRENT");
+    let index = tantivy::Index::open_in_dir(sandbox.index().join(current.trim())).expect("open");
+    let payload = index.load_metas().expect("metas").payload.expect("payload");
+    let mut payload: Value = serde_json::from_str(&payload).expect("payload JSON");
+    let version = payload["analyzer_version"]
+        .as_u64()
+        .expect("analyzer_version");
+    payload["analyzer_version"] = (version - 1).into();
+    let mut writer: tantivy::IndexWriter = index.writer(15_000_000).expect("writer");
+    let mut commit = writer.prepare_commit().expect("prepare");
+    commit.set_payload(&payload.to_string());
+    commit.commit().expect("commit");
+    drop(writer);
+
+    let output = sandbox.run(&["search", "banjir", "--json"]);
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("newsidx ingest"), "{stderr}");
+    assert!(stderr.contains("analyzer is version"), "{stderr}");
+    let results: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(results["total"], 1);
+}

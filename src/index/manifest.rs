@@ -67,6 +67,21 @@ impl Payload {
 
     /// Why an index with this payload cannot be updated in place by this newsidx, if it cannot.
     pub fn mismatch(&self, timezone: &str) -> Option<String> {
+        if let Some(reason) = self.outdated() {
+            return Some(reason);
+        }
+        if self.timezone != timezone {
+            return Some(format!(
+                "it was read with --timezone {}, this run uses {timezone}",
+                self.timezone
+            ));
+        }
+        None
+    }
+
+    /// How the index's schema or analyzer differs from this newsidx's, if it does: a search
+    /// then analyses queries differently from how the documents were indexed.
+    pub fn outdated(&self) -> Option<String> {
         if self.format != PAYLOAD_FORMAT || self.schema_version != SCHEMA_VERSION {
             return Some(format!(
                 "its schema is version {}, this newsidx writes version {SCHEMA_VERSION}",
@@ -77,12 +92,6 @@ impl Payload {
             return Some(format!(
                 "its analyzer is version {}, this newsidx analyses with version {ANALYZER_VERSION}",
                 self.analyzer_version
-            ));
-        }
-        if self.timezone != timezone {
-            return Some(format!(
-                "it was read with --timezone {}, this run uses {timezone}",
-                self.timezone
             ));
         }
         None
@@ -198,5 +207,11 @@ mod tests {
             ..back
         };
         assert!(older.mismatch("+07:00").unwrap().contains("analyzer"));
+        assert!(older.outdated().unwrap().contains("analyzer"));
+        let other_zone = Payload {
+            timezone: "+08:00".to_string(),
+            ..Payload::new("+07:00")
+        };
+        assert_eq!(other_zone.outdated(), None);
     }
 }

@@ -35,6 +35,9 @@ pub struct NewsIndex {
     /// drop the document store's cache of decompressed blocks each time.
     reader: once_cell::sync::OnceCell<IndexReader>,
     columns: columns::ColumnCache,
+    /// How the index was built differently from how this newsidx analyses queries (an older
+    /// schema or analyzer), until the next ingest rebuilds it.
+    pub outdated: Option<String>,
 }
 
 impl NewsIndex {
@@ -134,7 +137,12 @@ impl NewsIndex {
                 });
             }
         }
+        let outdated = manifest::read_payload(&index)
+            .ok()
+            .flatten()
+            .and_then(|payload| payload.outdated());
         Ok(NewsIndex {
+            outdated,
             index,
             fields,
             path: path.to_path_buf(),

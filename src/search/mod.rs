@@ -116,6 +116,12 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
     let (words, full) = analyzers(news);
     let compiled = Compiler::new(&fields, words, full, &sources).compile(&parsed);
     let mut notes = parsed.notes.clone();
+    if let Some(reason) = &news.outdated {
+        notes.push(format!(
+            "the index was built by another version of newsidx ({reason}); results may miss \
+             until `newsidx ingest` rebuilds it"
+        ));
+    }
 
     let mut filters: Vec<Box<dyn Query>> = Vec::new();
     if request.since.is_some() || request.until.is_some() {
