@@ -126,6 +126,9 @@ impl<'a> Marker<'a> {
     /// terms count most, repeats a little.
     fn mark(&mut self, text: &str) -> (Vec<Range<usize>>, usize) {
         let mut marks = Vec::new();
+        if self.highlights.is_empty() {
+            return (marks, 0);
+        }
         let mut distinct: HashSet<String> = HashSet::new();
         // With phrases to find, every term with its position and its word's bytes.
         let mut tokens: Vec<(String, usize, Range<usize>)> = Vec::new();
