@@ -507,8 +507,6 @@ mod tests {
     use super::*;
     use crate::article::{Article, Format};
 
-    /// A small archive from a few words, so that some word sets are in many articles, some
-    /// in a few and some in none; two segments, dates spread over two years.
     /// An open test archive with what the tests read of it.
     struct Archive {
         _folder: tempfile::TempDir,
@@ -524,6 +522,8 @@ mod tests {
         }
     }
 
+    /// A small archive from a few words, so that some word sets are in many articles, some
+    /// in a few and some in none; two segments, dates spread over two years.
     fn archive() -> Archive {
         let folder = tempfile::tempdir().expect("temporary folder");
         let news = NewsIndex::create_dir(folder.path(), &folder.path().join("gen"))

@@ -125,6 +125,8 @@ pub struct Compiler<'a> {
     sources: &'a [String],
     /// Plain words keep their stopwords (the query is only stopwords).
     stopwords_only: bool,
+    /// Whether a plain or field word (not a quoted phrase) gave a term to highlight.
+    word_terms: bool,
     highlights: Highlights,
     proximity: Vec<Box<dyn Query>>,
     all_words: Option<Box<dyn Query>>,
@@ -152,6 +154,7 @@ impl<'a> Compiler<'a> {
             full,
             sources,
             stopwords_only: false,
+            word_terms: false,
             highlights: Highlights::default(),
             proximity: Vec::new(),
             all_words: None,
@@ -163,7 +166,7 @@ impl<'a> Compiler<'a> {
     pub fn compile(mut self, parsed: &ParsedQuery) -> Compiled {
         let query = self.sequence(&parsed.clauses, false, true);
         let positive_words = has_positive_words(&parsed.clauses);
-        if positive_words && self.highlights.terms.is_empty() && !self.stopwords_only {
+        if positive_words && !self.word_terms && !self.stopwords_only {
             self.stopwords_only = true;
             let proximity = std::mem::take(&mut self.proximity);
             let all_words = self.all_words.take();
@@ -359,6 +362,7 @@ impl<'a> Compiler<'a> {
             for unit in &units {
                 self.highlights.terms.extend(unit.terms.iter().cloned());
             }
+            self.word_terms |= !units.is_empty() && !self.stopwords_only;
         }
         units
     }
@@ -403,7 +407,7 @@ impl<'a> Compiler<'a> {
                 field: Some(field),
                 text,
             } => self.field_words(*field, text, negated),
-            Node::Phrase { field, text } => self.phrase(*field, text, negated),
+            Node::Phrase { field, text } => self.quoted(*field, text, negated),
             Node::Or(alternatives) => {
                 let mut queries: Vec<Box<dyn Query>> = alternatives
                     .iter()
@@ -434,12 +438,13 @@ impl<'a> Compiler<'a> {
         let units = analyse(&mut self.words, text);
         if units.is_empty() {
             // Only stopwords: look for them as they are.
-            return self.phrase(Some(field), text, negated);
+            return self.quoted(Some(field), text, negated);
         }
         if !negated {
             for unit in &units {
                 self.highlights.terms.extend(unit.terms.iter().cloned());
             }
+            self.word_terms = true;
         }
         let target = match field {
             QueryField::Title => self.fields.title,
@@ -452,7 +457,7 @@ impl<'a> Compiler<'a> {
 
     /// A quoted phrase: the index's terms, stopwords included, in order, in one field or in
     /// title, body and captions.
-    fn phrase(
+    fn quoted(
         &mut self,
         field: Option<QueryField>,
         text: &str,
@@ -643,6 +648,14 @@ mod tests {
         let compiled = compiler(&fields).compile(&parse("yang dan"));
         assert!(compiled.query.is_some());
         let expected: HashSet<String> = ["~yang".to_string(), "~dan".to_string()].into();
+        assert_eq!(compiled.highlights.terms, expected);
+    }
+
+    #[test]
+    fn plain_stopwords_beside_a_quoted_word_are_looked_up() {
+        let (_, fields) = crate::index::schema::build();
+        let compiled = compiler(&fields).compile(&parse(r#""banjir" yang"#));
+        let expected: HashSet<String> = ["banjir".to_string(), "~yang".to_string()].into();
         assert_eq!(compiled.highlights.terms, expected);
     }
 
