@@ -31,7 +31,7 @@ use tantivy::{DocSet, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, T
 use super::layout;
 use super::lock;
 use super::manifest::{FileStamp, Manifest, Note, Payload};
-use super::NewsIndex;
+use super::{Access, NewsIndex};
 use crate::error::{Error, Result};
 use crate::extract::{extract_all, ExtractError, ExtractOptions};
 use crate::walk::{relative_path, walk, CorpusFile, ProblemKind};
@@ -337,7 +337,7 @@ fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
         Some(dir) if layout::is_legacy(root) && dir == root => {
             Some("it was made by a newsidx without incremental ingest".to_string())
         }
-        Some(dir) => match NewsIndex::open_dir(root, dir) {
+        Some(dir) => match NewsIndex::open_dir(root, dir, Access::Search) {
             Err(error) => Some(format!("it cannot be read ({error})")),
             Ok(news) => match super::manifest::read_payload(&news.index) {
                 Err(error) => Some(format!("it cannot be read ({error})")),
@@ -351,7 +351,7 @@ fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
             layout::remove_generation(root, &stale)?;
         }
         let dir = layout::new_generation(root)?;
-        let news = NewsIndex::create_dir(root, &dir)?;
+        let news = NewsIndex::create_dir(root, &dir, Access::Ingest)?;
         return Ok(Target {
             news,
             rebuild: None,
@@ -366,7 +366,7 @@ fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
             layout::remove_generation(root, &stale)?;
         }
         layout::remove_others(root, &[&live_dir])?;
-        let news = NewsIndex::open_dir(root, &live_dir)?;
+        let news = NewsIndex::open_dir(root, &live_dir, Access::Ingest)?;
         return Ok(Target {
             news,
             rebuild: None,
@@ -376,7 +376,7 @@ fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
     };
     if let Some(partial) = building {
         let resumable = !full
-            && NewsIndex::open_dir(root, &partial)
+            && NewsIndex::open_dir(root, &partial, Access::Search)
                 .ok()
                 .is_some_and(|news| {
                     matches!(
@@ -385,7 +385,7 @@ fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
                     )
                 });
         if resumable {
-            let news = NewsIndex::open_dir(root, &partial)?;
+            let news = NewsIndex::open_dir(root, &partial, Access::Ingest)?;
             return Ok(Target {
                 news,
                 rebuild: Some(format!("{reason}; resuming the unfinished rebuild")),
@@ -396,7 +396,7 @@ fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
         layout::remove_generation(root, &partial)?;
     }
     let dir = layout::new_generation(root)?;
-    let news = NewsIndex::create_dir(root, &dir)?;
+    let news = NewsIndex::create_dir(root, &dir, Access::Ingest)?;
     Ok(Target {
         news,
         rebuild: Some(reason),

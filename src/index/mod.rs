@@ -8,6 +8,7 @@ pub mod ingest;
 pub mod layout;
 pub mod lock;
 pub mod manifest;
+pub mod reads;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,16 @@ use crate::analysis;
 use crate::article::{Article, Format};
 use crate::error::{Error, Result};
 pub use schema::Fields;
+
+/// What an index is opened for, which decides how its files are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Mapped: searches read few, scattered pages again and again.
+    Search,
+    /// Read through the page cache ([`reads::ReadDirectory`]), so that merges do not keep
+    /// whole segments resident in the process.
+    Ingest,
+}
 
 /// An open newsidx index.
 pub struct NewsIndex {
@@ -52,7 +63,7 @@ impl NewsIndex {
                     path: path.to_path_buf(),
                 });
             };
-            match Self::open_dir(path, &dir) {
+            match Self::open_dir(path, &dir, Access::Search) {
                 Ok(news) => return Ok(news),
                 Err(error) => {
                     attempts += 1;
@@ -66,34 +77,40 @@ impl NewsIndex {
     }
 
     /// Opens the tantivy index in generation folder `dir` of the index at `path`.
-    pub fn open_dir(path: &Path, dir: &Path) -> Result<NewsIndex> {
+    pub fn open_dir(path: &Path, dir: &Path, access: Access) -> Result<NewsIndex> {
         if !dir.join("meta.json").exists() {
             return Err(Error::NoIndex {
                 path: path.to_path_buf(),
             });
         }
-        let index = Index::open_in_dir(dir).map_err(|source| Error::Index {
+        let error = |source| Error::Index {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        let index = match access {
+            Access::Search => Index::open_in_dir(dir),
+            Access::Ingest => reads::ReadDirectory::open(dir).and_then(Index::open),
+        }
+        .map_err(error)?;
         Self::wrap(index, path, dir)
     }
 
     /// Creates an empty index with the current schema in generation folder `dir`.
-    pub fn create_dir(path: &Path, dir: &Path) -> Result<NewsIndex> {
+    pub fn create_dir(path: &Path, dir: &Path, access: Access) -> Result<NewsIndex> {
         std::fs::create_dir_all(dir).map_err(|source| Error::Io {
             path: dir.to_path_buf(),
             source,
         })?;
         let (schema, _) = schema::build();
-        let index = Index::builder()
-            .schema(schema)
-            .settings(schema::settings())
-            .create_in_dir(dir)
-            .map_err(|source| Error::Index {
-                path: path.to_path_buf(),
-                source,
-            })?;
+        let index = match access {
+            Access::Search => reads::mapped(dir),
+            Access::Ingest => reads::ReadDirectory::open(dir).map(Box::from),
+        }
+        .and_then(|directory| Index::create(directory, schema, schema::settings()))
+        .map_err(|source| Error::Index {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Self::wrap(index, path, dir)
     }
 
@@ -103,7 +120,7 @@ impl NewsIndex {
             return Self::open(path);
         }
         let dir = layout::new_generation(path)?;
-        let news = Self::create_dir(path, &dir)?;
+        let news = Self::create_dir(path, &dir, Access::Search)?;
         layout::publish(path, &dir)?;
         Ok(news)
     }

@@ -506,6 +506,7 @@ fn fold_duplicates(
 mod tests {
     use super::*;
     use crate::article::{Article, Format};
+    use crate::index::Access;
 
     /// An open test archive with what the tests read of it.
     struct Archive {
@@ -526,7 +527,7 @@ mod tests {
     /// in a few and some in none; two segments, dates spread over two years.
     fn archive() -> Archive {
         let folder = tempfile::tempdir().expect("temporary folder");
-        let news = NewsIndex::create_dir(folder.path(), &folder.path().join("gen"))
+        let news = NewsIndex::create_dir(folder.path(), &folder.path().join("gen"), Access::Search)
             .expect("index created");
         let words: Vec<&str> = "banjir jakarta presiden harga beras pemilu gempa sekolah timnas \
             ekspor kopi pelabuhan militer kerja sama nelayan"
