@@ -77,7 +77,5 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
-/// A `HashMap` hashed with [`Fnv`].
-pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 /// A `HashSet` hashed with [`Fnv`].
 pub type FastSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<Fnv>>;

@@ -6,7 +6,6 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
@@ -14,33 +13,212 @@ use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 use super::aliases::ALIASES;
 use super::compounds::COMPOUNDS;
 use super::lexicon::LEXICON;
-use super::lists::FastMap;
 use super::stemmer;
 use super::stopwords::is_stopword;
 
 /// Cached words per thread before the cache starts over.
 const CACHE_LIMIT: usize = 200_000;
 
+/// Slots of the cache's table: a power of two, so that it is at most two fifths full.
+const CACHE_SLOTS: usize = 1 << 19;
+
+/// Bytes of cached words and terms before the cache starts over.
+const CACHE_BYTES: usize = 16 << 20;
+
 thread_local! {
-    static CACHE: RefCell<FastMap<String, Rc<[String]>>> = RefCell::new(FastMap::default());
+    static CACHE: RefCell<WordCache> = RefCell::new(WordCache::default());
 }
 
-/// The index terms of a normalised word (cached).
-pub fn terms(word: &str) -> Rc<[String]> {
-    if let Some(hit) = CACHE.with(|cache| cache.borrow().get(word).cloned()) {
-        return hit;
-    }
+/// The index terms of a normalised word.
+pub fn terms(word: &str) -> Vec<String> {
     let mut out = Vec::with_capacity(1);
     compute(word, true, &mut out);
-    let terms: Rc<[String]> = out.into();
-    CACHE.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if cache.len() >= CACHE_LIMIT {
-            cache.clear();
+    out
+}
+
+/// Words already analysed, and what they gave: the analyzer meets each token of every article
+/// here. Words and their terms are stored inline, one after the other in one buffer, and the
+/// table holds each entry's place and part of its hash; a lookup then reads two cache lines,
+/// where a map of `String` keys to lists of `String`s reads four or five.
+struct WordCache {
+    /// Zero for an empty slot, else the hash's high half over the entry's offset plus one.
+    slots: Vec<u64>,
+    /// Entries: word length, number of terms (`STOPWORD` for a stopword), the word, then each
+    /// term as its length and its bytes.
+    entries: Vec<u8>,
+    len: usize,
+    /// Entries and bytes of entries before the cache starts over.
+    limits: (usize, usize),
+}
+
+/// The number of terms that marks a stopword's entry.
+const STOPWORD: u8 = u8::MAX;
+
+impl Default for WordCache {
+    fn default() -> WordCache {
+        WordCache::with_limits(CACHE_SLOTS, CACHE_LIMIT, CACHE_BYTES)
+    }
+}
+
+/// What a word is to the index, as [`WordCache::analyse`] found.
+#[derive(Debug, PartialEq, Eq)]
+enum Word {
+    Stopword,
+    /// Left as it is ([`Wanted`] turned it away).
+    Unchanged,
+    /// Replaced by its first term; the others were queued.
+    Terms,
+    /// No term at all.
+    Empty,
+}
+
+impl WordCache {
+    /// A cache of `slots` slots (a power of two, more than `len`) that starts over at `len`
+    /// entries or `bytes` bytes of them.
+    fn with_limits(slots: usize, len: usize, bytes: usize) -> WordCache {
+        assert!(slots.is_power_of_two() && slots > len);
+        WordCache {
+            slots: vec![0; slots],
+            entries: Vec::new(),
+            len: 0,
+            limits: (len, bytes),
         }
-        cache.insert(word.to_string(), terms.clone());
-    });
-    terms
+    }
+
+    /// Looks `text` up (analysing it on a miss), replaces it with its first term and queues
+    /// the others on `pending`. Stopwords and words `wanted` turns away are left as they are.
+    fn analyse(
+        &mut self,
+        text: &mut String,
+        wanted: Option<&Wanted>,
+        pending: &mut VecDeque<String>,
+    ) -> Word {
+        let hash = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+        let entry = match self.find(text.as_bytes(), hash) {
+            Ok(entry) => entry,
+            Err(slot) => {
+                let stopword = is_stopword(text);
+                if !stopword && wanted.is_some_and(|wanted| !wanted.could_give(text)) {
+                    return Word::Unchanged;
+                }
+                let mut terms = Vec::with_capacity(1);
+                if !stopword {
+                    compute(text, true, &mut terms);
+                }
+                match self.insert(slot, hash, text, stopword, &terms) {
+                    Some(entry) => entry,
+                    // Too long to cache: use what was just computed.
+                    None => return replace(text, stopword, terms, pending),
+                }
+            }
+        };
+        let word_len = usize::from(self.entries[entry]);
+        let count = self.entries[entry + 1];
+        if count == STOPWORD {
+            return Word::Stopword;
+        }
+        if wanted.is_some_and(|wanted| !wanted.could_give(text)) {
+            return Word::Unchanged;
+        }
+        let mut at = entry + 2 + word_len;
+        for index in 0..count {
+            let len = usize::from(self.entries[at]);
+            let term = std::str::from_utf8(&self.entries[at + 1..at + 1 + len]).unwrap_or("");
+            if index == 0 {
+                text.clear();
+                text.push_str(term);
+            } else {
+                pending.push_back(term.to_string());
+            }
+            at += 1 + len;
+        }
+        if count == 0 {
+            Word::Empty
+        } else {
+            Word::Terms
+        }
+    }
+
+    /// The entry of `word`, or the empty slot where it would go.
+    fn find(&self, word: &[u8], hash: u64) -> Result<usize, usize> {
+        let mask = self.slots.len() - 1;
+        let tag = hash >> 32;
+        let mut slot = hash as usize & mask;
+        loop {
+            let value = self.slots[slot];
+            if value == 0 {
+                return Err(slot);
+            }
+            if value >> 32 == tag {
+                let entry = (value as u32 - 1) as usize;
+                let len = usize::from(self.entries[entry]);
+                if &self.entries[entry + 2..entry + 2 + len] == word {
+                    return Ok(entry);
+                }
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// Stores `word` and what it gives in `slot`, starting over when the cache is full.
+    /// None when the word or a term is too long to store.
+    fn insert(
+        &mut self,
+        mut slot: usize,
+        hash: u64,
+        word: &str,
+        stopword: bool,
+        terms: &[String],
+    ) -> Option<usize> {
+        let too_long = |text: &str| text.len() > usize::from(u8::MAX);
+        if too_long(word)
+            || terms.len() >= usize::from(STOPWORD)
+            || terms.iter().any(|t| too_long(t))
+        {
+            return None;
+        }
+        let size = 2 + word.len() + terms.iter().map(|term| 1 + term.len()).sum::<usize>();
+        if self.len >= self.limits.0 || self.entries.len() + size > self.limits.1 {
+            self.slots.fill(0);
+            self.entries.clear();
+            self.len = 0;
+            slot = self.find(word.as_bytes(), hash).err()?;
+        }
+        let entry = self.entries.len();
+        self.entries.push(word.len() as u8);
+        self.entries.push(if stopword {
+            STOPWORD
+        } else {
+            terms.len() as u8
+        });
+        self.entries.extend_from_slice(word.as_bytes());
+        for term in terms {
+            self.entries.push(term.len() as u8);
+            self.entries.extend_from_slice(term.as_bytes());
+        }
+        self.slots[slot] = (hash >> 32) << 32 | (entry as u64 + 1);
+        self.len += 1;
+        Some(entry)
+    }
+}
+
+/// What [`WordCache::analyse`] does with a word it could not cache.
+fn replace(
+    text: &mut String,
+    stopword: bool,
+    terms: Vec<String>,
+    pending: &mut VecDeque<String>,
+) -> Word {
+    if stopword {
+        return Word::Stopword;
+    }
+    let mut terms = terms.into_iter();
+    let Some(first) = terms.next() else {
+        return Word::Empty;
+    };
+    *text = first;
+    pending.extend(terms);
+    Word::Terms
 }
 
 fn compute(word: &str, aliases: bool, out: &mut Vec<String>) {
@@ -202,29 +380,18 @@ impl<S: TokenStream> TokenStream for TermStream<'_, S> {
         while self.inner.advance() {
             let token = self.inner.token_mut();
             self.inner_position = token.position;
-            if is_stopword(&token.text) {
-                if self.stopwords == Stopwords::Drop {
-                    continue;
-                }
-                token.text.insert(0, STOPWORD_MARK);
-                token.position += self.shift;
-                return true;
+            let word = CACHE.with(|cache| {
+                cache
+                    .borrow_mut()
+                    .analyse(&mut token.text, self.wanted, &mut self.pending)
+            });
+            match word {
+                Word::Stopword if self.stopwords == Stopwords::Drop => continue,
+                Word::Stopword => token.text.insert(0, STOPWORD_MARK),
+                Word::Empty => continue,
+                Word::Unchanged | Word::Terms => {}
             }
-            if self
-                .wanted
-                .is_some_and(|wanted| !wanted.could_give(&token.text))
-            {
-                token.position += self.shift;
-                return true;
-            }
-            let terms = terms(&token.text);
-            let Some((first, rest)) = terms.split_first() else {
-                continue;
-            };
-            token.text.clear();
-            token.text.push_str(first);
             token.position += self.shift;
-            self.pending.extend(rest.iter().cloned());
             return true;
         }
         false
@@ -245,14 +412,97 @@ mod tests {
 
     #[test]
     fn words_to_terms() {
-        assert_eq!(&*terms("bekerjasama"), ["kerja", "sama"]);
-        assert_eq!(&*terms("kerjasama"), ["kerja", "sama"]);
-        assert_eq!(&*terms("militernya"), ["militer"]);
-        assert_eq!(&*terms("china"), ["tiongkok"]);
-        assert_eq!(&*terms("chinanya"), ["tiongkok"]);
-        assert_eq!(&*terms("covid-19"), ["covid", "19"]);
-        assert_eq!(&*terms("1.000.000"), ["1.000.000"]);
-        assert_eq!(&*terms("amerika serikat"), ["amerika", "serikat"]);
+        assert_eq!(terms("bekerjasama"), ["kerja", "sama"]);
+        assert_eq!(terms("kerjasama"), ["kerja", "sama"]);
+        assert_eq!(terms("militernya"), ["militer"]);
+        assert_eq!(terms("china"), ["tiongkok"]);
+        assert_eq!(terms("chinanya"), ["tiongkok"]);
+        assert_eq!(terms("covid-19"), ["covid", "19"]);
+        assert_eq!(terms("1.000.000"), ["1.000.000"]);
+        assert_eq!(terms("amerika serikat"), ["amerika", "serikat"]);
+    }
+
+    /// What the cache gives for `word`: the token's text, the queued terms, the kind.
+    fn analysed(
+        cache: &mut WordCache,
+        word: &str,
+        wanted: Option<&Wanted>,
+    ) -> (String, Vec<String>, Word) {
+        let mut text = word.to_string();
+        let mut pending = VecDeque::new();
+        let kind = cache.analyse(&mut text, wanted, &mut pending);
+        (text, pending.into(), kind)
+    }
+
+    /// What the cache should give for `word`, from the uncached analysis.
+    fn expected(word: &str) -> (String, Vec<String>, Word) {
+        if is_stopword(word) {
+            return (word.to_string(), Vec::new(), Word::Stopword);
+        }
+        let mut all = terms(word).into_iter();
+        match all.next() {
+            None => (word.to_string(), Vec::new(), Word::Empty),
+            Some(first) => (first, all.collect(), Word::Terms),
+        }
+    }
+
+    #[test]
+    fn the_cache_gives_what_the_analysis_gives_through_every_start_over() {
+        let long = "panjang".repeat(40);
+        let mut words: Vec<String> = LEXICON.sample_forms(97);
+        words.extend(
+            [
+                "kerjasama",
+                "bekerjasama",
+                "china",
+                "chinanya",
+                "amerika serikat",
+                "covid-19",
+                "1.000.000",
+                "dengan",
+                "yang",
+                long.as_str(),
+            ]
+            .map(String::from),
+        );
+        assert!(words.len() > 300, "{}", words.len());
+        // Small limits, so that the cache starts over many times, by count and by bytes.
+        for (len, bytes) in [(50, 1 << 20), (1_000, 600)] {
+            let mut cache =
+                WordCache::with_limits((2 * len).max(128_usize).next_power_of_two(), len, bytes);
+            for _ in 0..2 {
+                for word in &words {
+                    assert_eq!(analysed(&mut cache, word, None), expected(word), "{word}");
+                }
+            }
+            assert!(cache.len <= len && cache.entries.len() <= bytes);
+        }
+    }
+
+    #[test]
+    fn the_cache_leaves_words_that_cannot_give_a_wanted_term() {
+        let wanted = Wanted::new(["militer"]);
+        let mut cache = WordCache::default();
+        assert_eq!(
+            analysed(&mut cache, "kemiliteran", Some(&wanted)),
+            ("militer".to_string(), Vec::new(), Word::Terms)
+        );
+        for _ in 0..2 {
+            assert_eq!(
+                analysed(&mut cache, "presidennya", Some(&wanted)),
+                ("presidennya".to_string(), Vec::new(), Word::Unchanged)
+            );
+        }
+        // Cached by a search without wanted terms, still left unchanged by one with them.
+        analysed(&mut cache, "rusianya", None);
+        assert_eq!(
+            analysed(&mut cache, "rusianya", Some(&wanted)).2,
+            Word::Unchanged
+        );
+        assert_eq!(
+            analysed(&mut cache, "dengan", Some(&wanted)).2,
+            Word::Stopword
+        );
     }
 
     /// Whatever terms `word` gives, [`Wanted`] must let it through for each of them.
