@@ -4,6 +4,8 @@
 use once_cell::sync::Lazy;
 use regex::Regex;
 
+use super::Words;
+
 /// What a dateline says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Dateline {
@@ -28,7 +30,7 @@ pub(crate) fn parse(paragraph: &str, source: Option<&str>) -> Option<Dateline> {
     let lead = caps.name("lead")?.as_str();
     let end = caps.get(0)?.end();
     // A dateline is followed by the story, not by the end of a short line.
-    if paragraph[end..].split_whitespace().count() < 3 {
+    if paragraph[end..].words().count() < 3 {
         return None;
     }
     let outlet_in_paren = PAREN
@@ -86,7 +88,7 @@ fn looks_like_outlet(part: &str, source: Option<&str>) -> bool {
 
 /// One to four capitalised words, no digits: "Washington", "JAKARTA", "Bandar Lampung".
 fn looks_like_place(part: &str) -> bool {
-    let words: Vec<&str> = part.split_whitespace().collect();
+    let words: Vec<&str> = part.words().collect();
     !words.is_empty()
         && words.len() <= 4
         && words.iter().all(|word| {

@@ -20,7 +20,7 @@ use serde_json::Value;
 use super::date::{date_from_url, day_month_mentions, find_date, Found};
 use super::{
     byline_names, dateline, guess_language, is_byline_line, normalize_space, source_from_url,
-    ExtractError, ExtractOptions,
+    ExtractError, ExtractOptions, Words,
 };
 use crate::article::{Article, Format};
 
@@ -763,7 +763,7 @@ fn body_blocks(
         let lower = block.text.to_lowercase();
         let density = block.link_chars as f64 / block.chars.max(1) as f64;
         if starts_with_label(&lower) {
-            after_label = block.text.split_whitespace().count() <= 4;
+            after_label = block.text.words().count() <= 4;
             continue;
         }
         if after_label && density > 0.5 {
@@ -772,7 +772,7 @@ fn body_blocks(
         after_label = false;
         // "Abi Sarwanto, CNN Indonesia | Selasa, 01/05/2018 05:27 WIB": the byline and date
         // line, not the story.
-        let date_line = block.text.split_whitespace().count() <= 15
+        let date_line = block.text.words().count() <= 15
             && !block.text.ends_with('.')
             && find_date(&block.text, default_offset).is_some_and(|found| found.has_time);
         if date_line {
@@ -866,7 +866,7 @@ pub(crate) fn extract(
         };
         if (owner.caption || credit_line)
             && !owner.excluded
-            && block.text.split_whitespace().count() >= 2
+            && block.text.words().count() >= 2
             && !captions.contains(&block.text)
         {
             captions.push(block.text.clone());
@@ -881,23 +881,26 @@ pub(crate) fn extract(
     article.body = paragraphs.join("\n\n");
     article.captions = captions;
     // A photo story's captions are its text: when the page has little else, they are the body.
-    let body_words = article.body.split_whitespace().count();
+    let mut body_words = article.body.words().count();
     let caption_words: usize = article
         .captions
         .iter()
-        .map(|caption| caption.split_whitespace().count())
+        .map(|caption| caption.words().count())
         .sum();
     if body_words < 50 && caption_words > body_words * 2 {
         article.body = article.captions.join("\n\n");
+        body_words = article.body.words().count();
     }
-    if article.body.split_whitespace().count() < 20 {
+    if body_words < 20 {
         if let Some(text) = ld_str("articleBody") {
-            if text.split_whitespace().count() > article.body.split_whitespace().count() {
+            let text_words = text.words().count();
+            if text_words > body_words {
                 article.body = text;
+                body_words = text_words;
             }
         }
     }
-    if article.body.split_whitespace().count() < 5 {
+    if body_words < 5 {
         return Err(ExtractError::NoArticle);
     }
 
@@ -1037,7 +1040,7 @@ fn strip_site_suffix(title: &str) -> String {
     let mut title = title.trim().to_string();
     for separator in [" | ", " - ", " – ", " — ", " :: ", " · "] {
         if let Some((head, tail)) = title.rsplit_once(separator) {
-            if tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 2 {
+            if tail.words().count() <= 4 && head.words().count() >= 2 {
                 title = head.trim().to_string();
             }
         }
@@ -1136,7 +1139,7 @@ fn byline(page: &Page, ld: Option<&Value>, source: Option<&str>) -> (Vec<String>
     let is_person = |name: &str| {
         let lower = name.to_lowercase();
         !name.is_empty()
-            && name.split_whitespace().count() <= 6
+            && name.words().count() <= 6
             && !lower.starts_with("http")
             && !lower.contains(".com")
             && !lower.contains("developer")
@@ -1199,7 +1202,7 @@ fn byline(page: &Page, ld: Option<&Value>, source: Option<&str>) -> (Vec<String>
         if !labelled
             && owner.byline
             && !owner.excluded
-            && block.text.split_whitespace().count() <= 5
+            && block.text.words().count() <= 5
             && is_person(&block.text)
             && !visible.contains(&block.text)
         {

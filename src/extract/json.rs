@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 use super::date::parse_date;
 use super::{
     guess_language, normalize_space, source_from_url, ExtractError, ExtractOptions, Extracted,
+    Words,
 };
 use crate::article::{Article, Format};
 
@@ -139,7 +140,7 @@ fn record(
         .map(|title| normalize_space(&title))
         .unwrap_or_default();
     article.body = text(BODY)?.trim().to_string();
-    if article.body.split_whitespace().count() < 3 {
+    if article.body.words().count() < 3 {
         return None;
     }
     article.url = text(URL).filter(|url| url.starts_with("http"));

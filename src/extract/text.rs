@@ -7,7 +7,7 @@ use regex::Regex;
 use super::date::{day_month_mentions, find_date, parse_date};
 use super::{
     byline_names, dateline, guess_language, is_byline_line, normalize_space, ExtractError,
-    ExtractOptions,
+    ExtractOptions, Words,
 };
 use crate::article::{Article, Format};
 
@@ -38,20 +38,18 @@ pub(crate) fn extract(
         *counts.entry(line.as_str()).or_insert(0usize) += 1;
     }
     let is_caption = |line: &str| {
-        (counts.get(line).copied().unwrap_or(0) > 1 && line.split_whitespace().count() > 6)
-            || (CAPTION_CREDIT.is_match(line) && line.split_whitespace().count() < 60)
+        (counts.get(line).copied().unwrap_or(0) > 1 && line.words().count() > 6)
+            || (CAPTION_CREDIT.is_match(line) && line.words().count() < 60)
     };
 
     // The body starts at the first line with a dateline; failing that, at the first long line.
     let dateline_at = lines.iter().position(|line| {
-        !is_caption(line)
-            && line.split_whitespace().count() > 8
-            && dateline::parse(line, None).is_some()
+        !is_caption(line) && line.words().count() > 8 && dateline::parse(line, None).is_some()
     });
     let body_start = dateline_at.or_else(|| {
         lines
             .iter()
-            .position(|line| !is_caption(line) && line.split_whitespace().count() > 15)
+            .position(|line| !is_caption(line) && line.words().count() > 15)
     });
     let Some(body_start) = body_start else {
         // Short text: first line is the title, the rest the body.
@@ -66,7 +64,7 @@ pub(crate) fn extract(
     // The headline is the nearest short line above the body that is not a caption.
     // A line that is only a date ("Sabtu, 12 Agustus 2023 19:30 WITA") is the publication date.
     let date_line = |line: &str| {
-        line.split_whitespace().count() <= 8
+        line.words().count() <= 8
             && find_date(line, options.default_offset).is_some_and(|found| found.has_time)
     };
     let stated = lines[..body_start]
@@ -81,7 +79,7 @@ pub(crate) fn extract(
         });
     let title_at = lines[..body_start].iter().rposition(|line| {
         !is_caption(line)
-            && line.split_whitespace().count() >= 2
+            && line.words().count() >= 2
             && !line.ends_with('.')
             && !date_line(line)
             && !is_byline_line(line)
@@ -131,7 +129,7 @@ pub(crate) fn extract(
     }
     article.body = paragraphs.join("\n\n");
     article.captions = captions;
-    if article.body.split_whitespace().count() < 5 {
+    if article.body.words().count() < 5 {
         return Err(ExtractError::NoArticle);
     }
 
