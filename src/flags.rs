@@ -61,7 +61,7 @@ pub struct IngestArgs {
     pub threads: usize,
     /// Commit after this many changed files (and at least every minute), so that an
     /// interrupted run loses at most one batch.
-    #[arg(long, value_name = "FILES", default_value_t = 10_000)]
+    #[arg(long, value_name = "FILES", default_value_t = 50_000)]
     pub commit_every: usize,
 }
 

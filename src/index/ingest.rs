@@ -63,7 +63,7 @@ impl Default for IngestOptions {
             full: false,
             wait: None,
             threads: 0,
-            commit_files: 10_000,
+            commit_files: 50_000,
             commit_interval: Duration::from_secs(60),
             writer_memory: 128 * 1024 * 1024,
             stop: Arc::new(AtomicUsize::new(0)),
