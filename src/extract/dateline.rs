@@ -30,7 +30,7 @@ pub(crate) fn parse(paragraph: &str, source: Option<&str>) -> Option<Dateline> {
     let lead = caps.name("lead")?.as_str();
     let end = caps.get(0)?.end();
     // A dateline is followed by the story, not by the end of a short line.
-    if paragraph[end..].words().count() < 3 {
+    if paragraph[end..].at_most_words(2) {
         return None;
     }
     let outlet_in_paren = PAREN

@@ -19,8 +19,8 @@ use serde_json::Value;
 
 use super::date::{date_from_url, day_month_mentions, find_date, Found};
 use super::{
-    byline_names, dateline, guess_language, is_byline_line, normalize_space, source_from_url,
-    ExtractError, ExtractOptions, Words,
+    byline_names, dateline, guess_language, is_byline_line, non_space_chars, normalize_space,
+    source_from_url, ExtractError, ExtractOptions, Words,
 };
 use crate::article::{Article, Format};
 
@@ -292,10 +292,6 @@ fn class_weight(class_id: &str) -> i32 {
         weight += 25;
     }
     weight
-}
-
-fn non_space_chars(text: &str) -> usize {
-    text.chars().filter(|c| !c.is_whitespace()).count()
 }
 
 /// The attributes every element is judged by, read in one pass over its attributes.
@@ -763,7 +759,7 @@ fn body_blocks(
         let lower = block.text.to_lowercase();
         let density = block.link_chars as f64 / block.chars.max(1) as f64;
         if starts_with_label(&lower) {
-            after_label = block.text.words().count() <= 4;
+            after_label = block.text.at_most_words(4);
             continue;
         }
         if after_label && density > 0.5 {
@@ -772,7 +768,7 @@ fn body_blocks(
         after_label = false;
         // "Abi Sarwanto, CNN Indonesia | Selasa, 01/05/2018 05:27 WIB": the byline and date
         // line, not the story.
-        let date_line = block.text.words().count() <= 15
+        let date_line = block.text.at_most_words(15)
             && !block.text.ends_with('.')
             && find_date(&block.text, default_offset).is_some_and(|found| found.has_time);
         if date_line {
@@ -866,7 +862,7 @@ pub(crate) fn extract(
         };
         if (owner.caption || credit_line)
             && !owner.excluded
-            && block.text.words().count() >= 2
+            && block.text.at_least_words(2)
             && !captions.contains(&block.text)
         {
             captions.push(block.text.clone());
@@ -1040,7 +1036,7 @@ fn strip_site_suffix(title: &str) -> String {
     let mut title = title.trim().to_string();
     for separator in [" | ", " - ", " – ", " — ", " :: ", " · "] {
         if let Some((head, tail)) = title.rsplit_once(separator) {
-            if tail.words().count() <= 4 && head.words().count() >= 2 {
+            if tail.at_most_words(4) && head.at_least_words(2) {
                 title = head.trim().to_string();
             }
         }
@@ -1139,7 +1135,7 @@ fn byline(page: &Page, ld: Option<&Value>, source: Option<&str>) -> (Vec<String>
     let is_person = |name: &str| {
         let lower = name.to_lowercase();
         !name.is_empty()
-            && name.words().count() <= 6
+            && name.at_most_words(6)
             && !lower.starts_with("http")
             && !lower.contains(".com")
             && !lower.contains("developer")
@@ -1202,7 +1198,7 @@ fn byline(page: &Page, ld: Option<&Value>, source: Option<&str>) -> (Vec<String>
         if !labelled
             && owner.byline
             && !owner.excluded
-            && block.text.words().count() <= 5
+            && block.text.at_most_words(5)
             && is_person(&block.text)
             && !visible.contains(&block.text)
         {

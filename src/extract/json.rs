@@ -140,7 +140,7 @@ fn record(
         .map(|title| normalize_space(&title))
         .unwrap_or_default();
     article.body = text(BODY)?.trim().to_string();
-    if article.body.words().count() < 3 {
+    if article.body.at_most_words(2) {
         return None;
     }
     article.url = text(URL).filter(|url| url.starts_with("http"));

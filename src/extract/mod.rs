@@ -150,6 +150,16 @@ fn sniff(path: &str, text: &str) -> Sniffed {
 /// and body into words several times.
 pub(crate) trait Words {
     fn words(&self) -> WordIter<'_>;
+
+    /// `words().count() <= limit`, without splitting past the word after the limit.
+    fn at_most_words(&self, limit: usize) -> bool {
+        self.words().nth(limit).is_none()
+    }
+
+    /// `words().count() >= least`, without splitting past that word.
+    fn at_least_words(&self, least: usize) -> bool {
+        least == 0 || self.words().nth(least - 1).is_some()
+    }
 }
 
 impl Words for str {
@@ -177,6 +187,25 @@ fn wide_space_at(text: &str, at: usize) -> (bool, usize) {
         Some(c) => (c.is_whitespace(), c.len_utf8()),
         None => (false, 1),
     }
+}
+
+/// The characters of `text` that are not white space, counted a byte at a time where it is
+/// ASCII.
+pub(crate) fn non_space_chars(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if byte.is_ascii() {
+            count += usize::from(!is_ascii_space(byte));
+            at += 1;
+        } else {
+            let (space, width) = wide_space_at(text, at);
+            count += usize::from(!space);
+            at += width;
+        }
+    }
+    count
 }
 
 impl<'a> Iterator for WordIter<'a> {
@@ -386,7 +415,7 @@ pub(crate) fn byline_names(line: &str) -> Vec<(bool, String)> {
 /// A short line that starts with a byline label: "Penulis: Ani | Editor: Budi".
 pub(crate) fn is_byline_line(line: &str) -> bool {
     may_start_with_label(line)
-        && line.words().count() <= 12
+        && line.at_most_words(12)
         && next_byline(line, 0).is_some_and(|found| found.start == 0)
 }
 
@@ -456,7 +485,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn words_are_what_split_whitespace_gives(
+        fn words_and_their_counts_are_what_split_whitespace_gives(
             parts in prop::collection::vec(
                 prop_oneof![
                     "[a-zA-Z0-9.,;:!?'\"()-]{1,8}",
@@ -473,7 +502,15 @@ mod tests {
         ) {
             let text = parts.concat();
             let expected: Vec<&str> = text.split_whitespace().collect();
-            prop_assert_eq!(text.words().collect::<Vec<_>>(), expected);
+            prop_assert_eq!(&text.words().collect::<Vec<_>>(), &expected);
+            prop_assert_eq!(
+                non_space_chars(&text),
+                text.chars().filter(|c| !c.is_whitespace()).count()
+            );
+            for limit in 0..6 {
+                prop_assert_eq!(text.at_most_words(limit), expected.len() <= limit);
+                prop_assert_eq!(text.at_least_words(limit), expected.len() >= limit);
+            }
         }
 
         #[test]

@@ -38,18 +38,18 @@ pub(crate) fn extract(
         *counts.entry(line.as_str()).or_insert(0usize) += 1;
     }
     let is_caption = |line: &str| {
-        (counts.get(line).copied().unwrap_or(0) > 1 && line.words().count() > 6)
-            || (CAPTION_CREDIT.is_match(line) && line.words().count() < 60)
+        (counts.get(line).copied().unwrap_or(0) > 1 && line.at_least_words(7))
+            || (CAPTION_CREDIT.is_match(line) && line.at_most_words(59))
     };
 
     // The body starts at the first line with a dateline; failing that, at the first long line.
     let dateline_at = lines.iter().position(|line| {
-        !is_caption(line) && line.words().count() > 8 && dateline::parse(line, None).is_some()
+        !is_caption(line) && line.at_least_words(9) && dateline::parse(line, None).is_some()
     });
     let body_start = dateline_at.or_else(|| {
         lines
             .iter()
-            .position(|line| !is_caption(line) && line.words().count() > 15)
+            .position(|line| !is_caption(line) && line.at_least_words(16))
     });
     let Some(body_start) = body_start else {
         // Short text: first line is the title, the rest the body.
@@ -64,7 +64,7 @@ pub(crate) fn extract(
     // The headline is the nearest short line above the body that is not a caption.
     // A line that is only a date ("Sabtu, 12 Agustus 2023 19:30 WITA") is the publication date.
     let date_line = |line: &str| {
-        line.words().count() <= 8
+        line.at_most_words(8)
             && find_date(line, options.default_offset).is_some_and(|found| found.has_time)
     };
     let stated = lines[..body_start]
@@ -79,7 +79,7 @@ pub(crate) fn extract(
         });
     let title_at = lines[..body_start].iter().rposition(|line| {
         !is_caption(line)
-            && line.words().count() >= 2
+            && line.at_least_words(2)
             && !line.ends_with('.')
             && !date_line(line)
             && !is_byline_line(line)
@@ -129,7 +129,7 @@ pub(crate) fn extract(
     }
     article.body = paragraphs.join("\n\n");
     article.captions = captions;
-    if article.body.words().count() < 5 {
+    if article.body.at_most_words(4) {
         return Err(ExtractError::NoArticle);
     }
 
