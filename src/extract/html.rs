@@ -240,7 +240,7 @@ struct ClassTraits {
 impl ClassTraits {
     /// The traits of `class_id` (lowercased class words and id). A site's pages repeat the same
     /// few hundred class strings, so each thread keeps what the patterns said of the strings it
-    /// met: one hash lookup per element instead of seven pattern searches.
+    /// met: one hash lookup per element instead of up to eight pattern searches.
     fn of(class_id: &str) -> ClassTraits {
         /// Distinct strings a thread remembers before it starts over.
         const LIMIT: usize = 8192;
