@@ -266,9 +266,6 @@ impl ClassTraits {
     }
 
     fn judge(class_id: &str) -> ClassTraits {
-        if class_id.is_empty() {
-            return ClassTraits::default();
-        }
         ClassTraits {
             furniture: FURNITURE.is_match(class_id)
                 && (!CONTENT.is_match(class_id) || strong_furniture(class_id)),

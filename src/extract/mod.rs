@@ -144,7 +144,6 @@ fn sniff(path: &str, text: &str) -> Sniffed {
     Sniffed::Text
 }
 
-/// Collapses runs of whitespace to one space and trims.
 /// The words of a text, as `str::split_whitespace` gives them, found a byte at a time where
 /// the text is ASCII instead of decoding every character: extraction splits every block, line
 /// and body into words several times.
@@ -208,6 +207,8 @@ pub(crate) fn non_space_chars(text: &str) -> usize {
     count
 }
 
+// The two loops below and `non_space_chars` test the byte inline on purpose: the same scan
+// through one shared `Option`-returning helper cost 2% more instructions in ingest (callgrind).
 impl<'a> Iterator for WordIter<'a> {
     type Item = &'a str;
 
@@ -252,6 +253,7 @@ impl<'a> Iterator for WordIter<'a> {
     }
 }
 
+/// Collapses runs of whitespace to one space and trims.
 pub(crate) fn normalize_space(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text.words() {
@@ -329,8 +331,9 @@ static BYLINE_LABEL: Lazy<Regex> = Lazy::new(|| {
     .expect("valid regex")
 });
 
-/// The label part of the byline pattern (`BYLINE_LABEL` in the tests) and what separates it from the name; with
-/// [`BYLINE_NAME`] after it, the same pattern in two small automata instead of one large one.
+/// The label part of the byline pattern (`BYLINE_LABEL` in the tests) and what separates it
+/// from the name; with [`BYLINE_NAME`] after it, the same pattern in two small automata
+/// instead of one large one.
 static BYLINE_LEAD: Lazy<Regex> = Lazy::new(|| {
     Regex::new(&format!(r"(?i)\b(?:{})\b\s*:?\s*", BYLINE_LABELS.join("|"))).expect("valid regex")
 });
