@@ -42,7 +42,10 @@ fn main() -> ExitCode {
 /// mimalloc asks the kernel for transparent huge pages on its arena, so the first touch of any
 /// 2 MB of it makes the kernel zero all of it, and a page partly used stays resident whole.
 /// Without them an ingest's anonymous memory peaked about 45 MB (a fifth) lower at the same CPU
-/// time (`BENCHMARKS.md`).
+/// time (`BENCHMARKS.md`). This call covers kernels that give every process huge pages
+/// (`always`); mimalloc's own request is compiled out (its `no_thp` feature), since it makes
+/// its first arena before `main` runs, and a search process spent a tenth of its time having
+/// the kernel zero those pages.
 fn without_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes integers only and reads or writes none of our memory. A

@@ -19,8 +19,10 @@ use super::stopwords::is_stopword;
 /// Cached words per thread before the cache starts over.
 const CACHE_LIMIT: usize = 200_000;
 
-/// Slots of the cache's table: a power of two, so that it is at most two fifths full.
-const CACHE_SLOTS: usize = 1 << 19;
+/// Slots of a new cache's table. The table doubles whenever it would be more than two fifths
+/// full, up to what [`CACHE_LIMIT`] words need: a search that analyses a few hits' text
+/// then neither allocates nor clears the 4 MB table an archive's ingest grows to.
+const INITIAL_SLOTS: usize = 1 << 10;
 
 /// Bytes of cached words and terms before the cache starts over.
 const CACHE_BYTES: usize = 16 << 20;
@@ -42,7 +44,10 @@ pub fn terms(word: &str) -> Vec<String> {
 /// where a map of `String` keys to lists of `String`s reads four or five.
 struct WordCache {
     /// Zero for an empty slot, else the hash's high half over the entry's offset plus one.
+    /// A power of two long, at most two fifths full.
     slots: Vec<u64>,
+    /// The most slots the table grows to.
+    max_slots: usize,
     /// Entries: word length, number of terms (`STOPWORD` for a stopword), the word, then each
     /// term as its length and its bytes.
     entries: Vec<u8>,
@@ -56,7 +61,7 @@ const STOPWORD: u8 = u8::MAX;
 
 impl Default for WordCache {
     fn default() -> WordCache {
-        WordCache::with_limits(CACHE_SLOTS, CACHE_LIMIT, CACHE_BYTES)
+        WordCache::with_limits(CACHE_LIMIT, CACHE_BYTES)
     }
 }
 
@@ -73,12 +78,12 @@ enum Word {
 }
 
 impl WordCache {
-    /// A cache of `slots` slots (a power of two, more than `len`) that starts over at `len`
-    /// entries or `bytes` bytes of them.
-    fn with_limits(slots: usize, len: usize, bytes: usize) -> WordCache {
-        assert!(slots.is_power_of_two() && slots > len);
+    /// A cache that starts over at `len` entries or `bytes` bytes of them.
+    fn with_limits(len: usize, bytes: usize) -> WordCache {
+        let max_slots = Self::slots_for(len);
         WordCache {
-            slots: vec![0; slots],
+            slots: vec![0; INITIAL_SLOTS.min(max_slots)],
+            max_slots,
             entries: Vec::new(),
             len: 0,
             limits: (len, bytes),
@@ -183,6 +188,9 @@ impl WordCache {
             self.entries.clear();
             self.len = 0;
             slot = self.find(word.as_bytes(), hash).err()?;
+        } else if Self::slots_for(self.len + 1) > self.slots.len() {
+            self.grow();
+            slot = self.find(word.as_bytes(), hash).err()?;
         }
         let entry = self.entries.len();
         self.entries.push(word.len() as u8);
@@ -199,6 +207,40 @@ impl WordCache {
         self.slots[slot] = (hash >> 32) << 32 | (entry as u64 + 1);
         self.len += 1;
         Some(entry)
+    }
+
+    /// Slots (a power of two) that hold `len` entries at most two fifths full.
+    fn slots_for(len: usize) -> usize {
+        (len * 5).div_ceil(2).max(1).next_power_of_two()
+    }
+
+    /// Doubles the table (up to `max_slots`) and places every entry again.
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).min(self.max_slots);
+        if size <= self.slots.len() {
+            return;
+        }
+        self.slots = vec![0; size];
+        let mut entry = 0;
+        while entry < self.entries.len() {
+            let word_len = usize::from(self.entries[entry]);
+            let count = self.entries[entry + 1];
+            let word = &self.entries[entry + 2..entry + 2 + word_len];
+            let hash = xxhash_rust::xxh3::xxh3_64(word);
+            let mask = size - 1;
+            let mut slot = hash as usize & mask;
+            while self.slots[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            self.slots[slot] = (hash >> 32) << 32 | (entry as u64 + 1);
+            let mut next = entry + 2 + word_len;
+            if count != STOPWORD {
+                for _ in 0..count {
+                    next += 1 + usize::from(self.entries[next]);
+                }
+            }
+            entry = next;
+        }
     }
 }
 
@@ -467,15 +509,35 @@ mod tests {
         );
         assert!(words.len() > 300, "{}", words.len());
         // Small limits, so that the cache starts over many times, by count and by bytes.
-        for (len, bytes) in [(50, 1 << 20), (1_000, 600)] {
-            let mut cache =
-                WordCache::with_limits((2 * len).max(128_usize).next_power_of_two(), len, bytes);
+        // And large ones, so that the table grows from its first size to its last.
+        for (len, bytes) in [(50, 1 << 20), (1_000, 600), (5_000, 1 << 20)] {
+            let mut cache = WordCache::with_limits(len, bytes);
+            let mut sizes = vec![cache.slots.len()];
             for _ in 0..2 {
                 for word in &words {
                     assert_eq!(analysed(&mut cache, word, None), expected(word), "{word}");
+                    if sizes.last() != Some(&cache.slots.len()) {
+                        sizes.push(cache.slots.len());
+                    }
                 }
             }
             assert!(cache.len <= len && cache.entries.len() <= bytes);
+            assert!(cache.len * 5 <= cache.slots.len() * 2, "{}", cache.len);
+            if len == 5_000 {
+                // Never cleared, so it grew once for every doubling its entries needed.
+                assert!(sizes.len() > 1, "{sizes:?}");
+                assert_eq!(cache.slots.len(), WordCache::slots_for(cache.len));
+                // Every word is where a lookup finds it, once: the second pass added none.
+                let mut distinct = words.clone();
+                distinct.sort();
+                distinct.dedup();
+                distinct.retain(|word| word.len() <= usize::from(u8::MAX));
+                assert_eq!(cache.len, distinct.len());
+                for word in &distinct {
+                    let hash = xxhash_rust::xxh3::xxh3_64(word.as_bytes());
+                    assert!(cache.find(word.as_bytes(), hash).is_ok(), "{word}");
+                }
+            }
         }
     }
 
