@@ -92,6 +92,11 @@ impl Aliases {
 
     /// The canonical form of a word written in capitals, if it is a listed acronym.
     pub fn acronym(&self, written: &str) -> Option<&str> {
+        // No listed acronym holds a lowercase letter (`parse`): most capitalised words
+        // ("Jakarta") are turned away here without hashing.
+        if written.bytes().any(|byte| byte.is_ascii_lowercase()) {
+            return None;
+        }
         self.acronyms.get(written).map(String::as_str)
     }
 }
@@ -121,6 +126,19 @@ mod tests {
         assert_eq!(aliases.canonical("amrik"), Some("amerika serikat"));
         assert_eq!(aliases.canonical("china"), Some("tiongkok"));
         assert_eq!(aliases.canonical("tiongkok"), None);
+    }
+
+    #[test]
+    fn every_listed_acronym_is_found() {
+        let aliases = &ALIASES.0;
+        assert!(aliases.acronyms.len() > 10, "{}", aliases.acronyms.len());
+        for (written, canonical) in &aliases.acronyms {
+            assert_eq!(
+                aliases.acronym(written),
+                Some(canonical.as_str()),
+                "{written}"
+            );
+        }
     }
 
     #[test]

@@ -6,7 +6,16 @@ use tantivy::tokenizer::Token;
 /// Normalises a token's text in place; never drops a token.
 pub fn normalize_token(token: &mut Token) -> bool {
     if needs_work(&token.text) {
-        token.text = normalize(&token.text);
+        // ASCII without apostrophes only needs lowercasing, in place ("Jakarta").
+        if token
+            .text
+            .bytes()
+            .all(|byte| byte.is_ascii() && byte != b'\'' && byte != b'`')
+        {
+            token.text.make_ascii_lowercase();
+        } else {
+            token.text = normalize(&token.text);
+        }
     }
     true
 }
@@ -73,6 +82,27 @@ mod tests {
         assert_eq!(normalize("Jum\u{2019}at"), "jumat");
         assert_eq!(normalize("SÃO"), "sao");
         assert_eq!(normalize("covid\u{2011}19"), "covid-19");
+    }
+
+    #[test]
+    fn tokens_normalise_as_their_text_does() {
+        for text in [
+            "Jakarta",
+            "KPK",
+            "Jum'at",
+            "Café",
+            "SÃO",
+            "covid\u{2011}19",
+            "a`b",
+            "x",
+        ] {
+            let mut token = Token {
+                text: text.to_string(),
+                ..Token::default()
+            };
+            assert!(normalize_token(&mut token));
+            assert_eq!(token.text, normalize(text), "{text}");
+        }
     }
 
     #[test]
