@@ -255,6 +255,9 @@ impl<'a> Iterator for WordIter<'a> {
 
 /// Collapses runs of whitespace to one space and trims.
 pub(crate) fn normalize_space(text: &str) -> String {
+    if is_normal_space(text) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for word in text.words() {
         if !out.is_empty() {
@@ -263,6 +266,41 @@ pub(crate) fn normalize_space(text: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// Whether `text` is already what [`normalize_space`] makes of it: not empty, its only white
+/// space single ASCII spaces between other characters. Most blocks of a page are, and are then
+/// copied whole. Every non-ASCII white space character starts with one of four bytes; only
+/// characters starting with those are decoded.
+fn is_normal_space(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // True at the start, so that leading white space fails.
+    let mut after_space = true;
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if byte.is_ascii() {
+            if is_ascii_space(byte) {
+                if byte != b' ' || after_space {
+                    return false;
+                }
+                after_space = true;
+            } else {
+                after_space = false;
+            }
+            at += 1;
+        } else if matches!(byte, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
+            let (space, width) = wide_space_at(text, at);
+            if space {
+                return false;
+            }
+            after_space = false;
+            at += width;
+        } else {
+            after_space = false;
+            at += 1;
+        }
+    }
+    !after_space
 }
 
 /// The outlet name derived from a URL's host: "https://www.kompas.com/x" → "kompas.com".
@@ -510,6 +548,7 @@ mod tests {
                 non_space_chars(&text),
                 text.chars().filter(|c| !c.is_whitespace()).count()
             );
+            prop_assert_eq!(normalize_space(&text), expected.join(" "));
             for limit in 0..6 {
                 prop_assert_eq!(text.at_most_words(limit), expected.len() <= limit);
                 prop_assert_eq!(text.at_least_words(limit), expected.len() >= limit);

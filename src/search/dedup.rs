@@ -31,10 +31,7 @@ pub fn fingerprint(body: &str) -> Vec<u64> {
     // allocation per body instead of one per word.
     let mut lower = String::with_capacity(body.len());
     let mut ends: Vec<usize> = Vec::new();
-    for word in body
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-    {
+    for_each_word(body, |word| {
         if word.is_ascii() {
             let start = lower.len();
             lower.push_str(word);
@@ -43,35 +40,81 @@ pub fn fingerprint(body: &str) -> Vec<u64> {
             lower.push_str(&word.to_lowercase());
         }
         ends.push(lower.len());
-    }
+    });
     if ends.len() < MIN_WORDS {
         return Vec::new();
     }
-    let words: Vec<&str> = ends
-        .iter()
-        .scan(0, |start, &end| {
-            let word = &lower[*start..end];
-            *start = end;
-            Some(word)
-        })
-        .collect();
-    let mut hashes: Vec<u64> = words
-        .windows(3)
-        .map(|shingle| {
-            let mut hash = FNV_OFFSET;
-            for word in shingle {
-                hash = fnv(hash, word.as_bytes());
-                hash = fnv(hash, b" ");
+    let mut sketch = Sketch::default();
+    let bytes = lower.as_bytes();
+    let mut starts = [0, 0, 0];
+    for (at, &end) in ends.iter().enumerate() {
+        // starts: where the words ending at ends[at - 2], ends[at - 1] and ends[at] begin.
+        starts = [starts[1], starts[2], if at == 0 { 0 } else { ends[at - 1] }];
+        if at < 2 {
+            continue;
+        }
+        let mut hash = FNV_OFFSET;
+        for (index, &from) in starts.iter().enumerate() {
+            let to = if index == 2 { end } else { starts[index + 1] };
+            hash = fnv(hash, &bytes[from..to]);
+            hash = fnv(hash, b" ");
+        }
+        // The top 32 bits: as good for equality among a few hundred shingles, and half the
+        // fast-field bytes (the sketch is stored bit-packed).
+        sketch.offer(mix(hash) >> 32);
+    }
+    sketch.hashes[..sketch.len].to_vec()
+}
+
+/// Calls `each` with every maximal run of alphanumeric characters of `text`, in order; ASCII
+/// bytes are tested without decoding.
+fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let mut start = None;
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        let (alphanumeric, width) = if byte.is_ascii() {
+            (byte.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = text[at..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), c.len_utf8())
+        };
+        match (alphanumeric, start) {
+            (true, None) => start = Some(at),
+            (false, Some(from)) => {
+                each(&text[from..at]);
+                start = None;
             }
-            // The top 32 bits: as good for equality among a few hundred shingles, and half
-            // the fast-field bytes (the sketch is stored bit-packed).
-            mix(hash) >> 32
-        })
-        .collect();
-    hashes.sort_unstable();
-    hashes.dedup();
-    hashes.truncate(SKETCH_SIZE);
-    hashes
+            _ => {}
+        }
+        at += width;
+    }
+    if let Some(from) = start {
+        each(&text[from..]);
+    }
+}
+
+/// The smallest distinct hashes offered so far, at most [`SKETCH_SIZE`], ascending.
+#[derive(Default)]
+struct Sketch {
+    hashes: [u64; SKETCH_SIZE],
+    len: usize,
+}
+
+impl Sketch {
+    fn offer(&mut self, hash: u64) {
+        if self.len == SKETCH_SIZE && hash >= self.hashes[SKETCH_SIZE - 1] {
+            return;
+        }
+        let at = self.hashes[..self.len].partition_point(|&kept| kept < hash);
+        if self.hashes[..self.len].get(at) == Some(&hash) {
+            return;
+        }
+        let last = self.len.min(SKETCH_SIZE - 1);
+        self.hashes.copy_within(at..last, at + 1);
+        self.hashes[at] = hash;
+        self.len = (self.len + 1).min(SKETCH_SIZE);
+    }
 }
 
 /// True when two sketches (ascending, as [`fingerprint`] makes them) mark the same story.
@@ -219,6 +262,50 @@ mod tests {
                 175357640
             ]
         );
+    }
+
+    /// The sketch as first written: every shingle hashed, sorted, deduplicated, cut.
+    fn reference(body: &str) -> Vec<u64> {
+        let words: Vec<String> = body
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        if words.len() < MIN_WORDS {
+            return Vec::new();
+        }
+        let mut hashes: Vec<u64> = words
+            .windows(3)
+            .map(|shingle| {
+                let mut hash = FNV_OFFSET;
+                for word in shingle {
+                    hash = fnv(hash, word.as_bytes());
+                    hash = fnv(hash, b" ");
+                }
+                mix(hash) >> 32
+            })
+            .collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        hashes.truncate(SKETCH_SIZE);
+        hashes
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_sketch_is_the_reference_sketch(
+            words in proptest::collection::vec(
+                "[a-zA-Z0-9]{1,8}|[ÉéÇçŞİıΣσǅ]{1,3}[a-z]{0,4}|kata|yang|dan", 0..120),
+            separators in proptest::collection::vec(
+                " |  |, |\\. |\n|-|'|\u{a0}|\u{2019}|\u{3000}|\u{2014}", 120),
+        ) {
+            let body: String = words
+                .iter()
+                .zip(separators.iter())
+                .map(|(word, separator)| format!("{word}{separator}"))
+                .collect();
+            proptest::prop_assert_eq!(fingerprint(&body), reference(&body));
+        }
     }
 
     #[test]
