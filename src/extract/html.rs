@@ -20,7 +20,7 @@ use serde_json::Value;
 use super::date::{date_from_url, day_month_mentions, find_date, Found};
 use super::{
     byline_names, dateline, guess_language, is_byline_line, non_space_chars, normalize_space,
-    source_from_url, ExtractError, ExtractOptions, Words,
+    normalize_space_counted, source_from_url, ExtractError, ExtractOptions, Words,
 };
 use crate::article::{Article, Format};
 
@@ -350,9 +350,8 @@ fn walk(document: &Html) -> Page {
     let mut capture: Option<(Capture, String)> = None;
 
     fn flush(page: &mut Page, owner: usize, buffer: &mut String, buffer_links: &mut usize) {
-        let text = normalize_space(buffer);
+        let (text, chars) = normalize_space_counted(buffer);
         if !text.is_empty() {
-            let chars = non_space_chars(&text);
             let link_chars = (*buffer_links).min(chars);
             page.elements[owner].text_chars += chars;
             page.elements[owner].link_chars += link_chars;

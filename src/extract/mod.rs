@@ -255,9 +255,20 @@ impl<'a> Iterator for WordIter<'a> {
 
 /// Collapses runs of whitespace to one space and trims.
 pub(crate) fn normalize_space(text: &str) -> String {
-    if is_normal_space(text) {
-        return text.to_string();
+    normalize_space_counted(text).0
+}
+
+/// [`normalize_space`], and the non-space characters of its text.
+pub(crate) fn normalize_space_counted(text: &str) -> (String, usize) {
+    if let Some(chars) = normal_space_chars(text) {
+        return (text.to_string(), chars);
     }
+    let out = collapse_space(text);
+    let chars = non_space_chars(&out);
+    (out, chars)
+}
+
+fn collapse_space(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text.words() {
         if !out.is_empty() {
@@ -268,39 +279,44 @@ pub(crate) fn normalize_space(text: &str) -> String {
     out
 }
 
-/// Whether `text` is already what [`normalize_space`] makes of it: not empty, its only white
-/// space single ASCII spaces between other characters. Most blocks of a page are, and are then
-/// copied whole. Every non-ASCII white space character starts with one of four bytes; only
-/// characters starting with those are decoded.
-fn is_normal_space(text: &str) -> bool {
+/// When `text` is already what [`normalize_space`] makes of it (not empty, its only white
+/// space single ASCII spaces between other characters), its non-space characters. Most blocks
+/// of a page are, and are then copied whole. Every non-ASCII white space character starts
+/// with one of four bytes; only characters starting with those are decoded.
+fn normal_space_chars(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     // True at the start, so that leading white space fails.
     let mut after_space = true;
+    let mut chars = 0;
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
         if byte.is_ascii() {
             if is_ascii_space(byte) {
                 if byte != b' ' || after_space {
-                    return false;
+                    return None;
                 }
                 after_space = true;
             } else {
                 after_space = false;
+                chars += 1;
             }
             at += 1;
         } else if matches!(byte, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
             let (space, width) = wide_space_at(text, at);
             if space {
-                return false;
+                return None;
             }
             after_space = false;
+            chars += 1;
             at += width;
         } else {
+            // A continuation byte (0x80 to 0xBF) is part of the character before it.
             after_space = false;
+            chars += usize::from(byte >= 0xC0);
             at += 1;
         }
     }
-    !after_space
+    (!after_space).then_some(chars)
 }
 
 /// The outlet name derived from a URL's host: "https://www.kompas.com/x" → "kompas.com".
@@ -339,12 +355,24 @@ fn function_word(word: &str) -> Option<Language> {
     }
 }
 
+/// `word` without the characters that are not letters or digits at either end.
+fn trim_to_alphanumeric(word: &str) -> &str {
+    // A word that starts and ends with an ASCII letter or digit has nothing to trim.
+    let bytes = word.as_bytes();
+    if bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return word;
+    }
+    word.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
 /// "id" or "en" from common function words, when the text says enough to tell.
 pub(crate) fn guess_language(text: &str) -> Option<String> {
     let mut indonesian = 0usize;
     let mut english = 0usize;
     for word in text.words().take(2000) {
-        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let word = trim_to_alphanumeric(word);
         match function_word(word) {
             Some(Language::Indonesian) => indonesian += 1,
             Some(Language::English) => english += 1,
@@ -549,6 +577,17 @@ mod tests {
                 text.chars().filter(|c| !c.is_whitespace()).count()
             );
             prop_assert_eq!(normalize_space(&text), expected.join(" "));
+            for word in &expected {
+                prop_assert_eq!(
+                    trim_to_alphanumeric(word),
+                    word.trim_matches(|c: char| !c.is_alphanumeric())
+                );
+            }
+            let joined = expected.join(" ");
+            prop_assert_eq!(
+                normalize_space_counted(&text),
+                (joined.clone(), non_space_chars(&joined))
+            );
             for limit in 0..6 {
                 prop_assert_eq!(text.at_most_words(limit), expected.len() <= limit);
                 prop_assert_eq!(text.at_least_words(limit), expected.len() >= limit);
