@@ -44,8 +44,8 @@ fn main() -> ExitCode {
 /// Without them an ingest's anonymous memory peaked about 45 MB (a fifth) lower at the same CPU
 /// time (`BENCHMARKS.md`). This call covers kernels that give every process huge pages
 /// (`always`); mimalloc's own request is compiled out (its `no_thp` feature), since it makes
-/// its first arena before `main` runs, and a search process spent a tenth of its time having
-/// the kernel zero those pages.
+/// its first arena before `main` runs, and a search process spent about 7% of its time having
+/// the kernel fault in and zero those pages (`perf record`).
 fn without_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes integers only and reads or writes none of our memory. A
