@@ -27,10 +27,11 @@ const MIN_WORDS: usize = 40;
 /// The bottom-k sketch of `body`'s lowercased word 3-shingles, ascending; empty for a body
 /// too short to judge.
 pub fn fingerprint(body: &str) -> Vec<u64> {
-    // The lowercased words one after another in one buffer, and where each ends: one
-    // allocation per body instead of one per word.
+    // The lowercased words one after another in one buffer: one allocation per body instead
+    // of one per word.
     let mut lower = String::with_capacity(body.len());
-    let mut ends: Vec<usize> = Vec::new();
+    // Where each word starts, and where the last one ends.
+    let mut bounds: Vec<usize> = vec![0];
     for_each_word(body, |word| {
         if word.is_ascii() {
             let start = lower.len();
@@ -39,24 +40,16 @@ pub fn fingerprint(body: &str) -> Vec<u64> {
         } else {
             lower.push_str(&word.to_lowercase());
         }
-        ends.push(lower.len());
+        bounds.push(lower.len());
     });
-    if ends.len() < MIN_WORDS {
+    if bounds.len() - 1 < MIN_WORDS {
         return Vec::new();
     }
     let mut sketch = Sketch::default();
-    let bytes = lower.as_bytes();
-    let mut starts = [0, 0, 0];
-    for (at, &end) in ends.iter().enumerate() {
-        // starts: where the words ending at ends[at - 2], ends[at - 1] and ends[at] begin.
-        starts = [starts[1], starts[2], if at == 0 { 0 } else { ends[at - 1] }];
-        if at < 2 {
-            continue;
-        }
+    for shingle in bounds.windows(4) {
         let mut hash = FNV_OFFSET;
-        for (index, &from) in starts.iter().enumerate() {
-            let to = if index == 2 { end } else { starts[index + 1] };
-            hash = fnv(hash, &bytes[from..to]);
+        for word in shingle.windows(2) {
+            hash = fnv(hash, &lower.as_bytes()[word[0]..word[1]]);
             hash = fnv(hash, b" ");
         }
         // The top 32 bits: as good for equality among a few hundred shingles, and half the
