@@ -18,6 +18,10 @@ use clap::Parser;
 use newsidx::index::NewsIndex;
 use newsidx::search::{search, SearchRequest};
 
+/// The allocator of the `newsidx` binary, so that searches here cost what they cost there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Times searches inside one process.
 #[derive(Debug, Parser)]
 struct Args {

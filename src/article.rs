@@ -16,7 +16,8 @@ pub enum Format {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Article {
     /// Stable identity: the canonical URL when the page has one, else the path relative to the
-    /// corpus root (with `#N` for the Nth record of a JSON Lines file).
+    /// corpus root (with `#N` for the Nth record of a JSON Lines file). Ingest finds the
+    /// articles of a URL by this id, so every extractor that sets `url` sets it here too.
     pub id: String,
     /// Path relative to the corpus root, with `/` separators.
     pub path: String,

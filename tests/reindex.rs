@@ -267,6 +267,32 @@ fn files_with_the_same_canonical_url_keep_one_article() {
 }
 
 #[test]
+fn a_page_with_an_indexed_url_replaces_or_yields_to_its_article_in_a_later_run() {
+    let sandbox = Sandbox::new();
+    let url = "https://www.tempo.co/read/2024/03/04/gempa-susulan";
+    let first = sandbox.write("2024/03/gempa.html", page(33, url));
+    set_modified(&first, SystemTime::now() - Duration::from_secs(7200));
+    ingest(&sandbox);
+    assert_eq!(find(&sandbox, 33).0, 1);
+
+    // A newer copy in a later run takes the URL's one place, found through the index.
+    let newer = sandbox.write("2024/03/gempa-ralat.html", page(34, url));
+    set_modified(&newer, SystemTime::now() - Duration::from_secs(3600));
+    ingest(&sandbox);
+    assert_eq!(documents(&sandbox), 1);
+    assert_eq!(find(&sandbox, 34).0, 1, "the newer page wins");
+    assert_eq!(find(&sandbox, 33).0, 0);
+
+    // An older copy in a later run yields to the article already indexed.
+    let older = sandbox.write("2024/03/gempa-arsip.html", page(35, url));
+    set_modified(&older, SystemTime::now() - Duration::from_secs(10_800));
+    ingest(&sandbox);
+    assert_eq!(documents(&sandbox), 1);
+    assert_eq!(find(&sandbox, 34).0, 1);
+    assert_eq!(find(&sandbox, 35).0, 0);
+}
+
+#[test]
 fn a_second_ingest_exits_75_naming_the_index() {
     let sandbox = Sandbox::new();
     sandbox.write("a.txt", article(41));

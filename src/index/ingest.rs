@@ -766,7 +766,8 @@ impl Applier {
                                 if (stamp.modified, job.key.as_str())
                                     > (holder.stamp.modified, holder.key.as_str())
                                 {
-                                    self.delete(Term::from_field_text(self.news.fields.url, &url));
+                                    // An article's id is its URL when it has one.
+                                    self.delete(Term::from_field_text(self.news.fields.id, &url));
                                     summary.articles_removed += 1;
                                     self.payload
                                         .notes
@@ -896,7 +897,8 @@ impl Applier {
         if let Some(holder) = self.batch_urls.get(url) {
             return Ok(Some(holder.clone()));
         }
-        for (segment, doc) in self.live_docs(self.news.fields.url, url)? {
+        // An article's id is its URL when it has one; no other id looks like a URL.
+        for (segment, doc) in self.live_docs(self.news.fields.id, url)? {
             let columns = &self.columns[segment];
             let mut key = String::new();
             if let Some(ordinal) = columns.files.term_ords(doc).next() {

@@ -196,6 +196,8 @@ impl NewsIndex {
         document.add_text(fields.id, &article.id);
         document.add_text(fields.path, &article.path);
         if let Some(url) = &article.url {
+            // Ingest finds the articles of a URL by their id.
+            debug_assert_eq!(&article.id, url, "an article with a URL has it as its id");
             document.add_text(fields.url, url);
         }
         if let Some(source) = &article.source {

@@ -13,7 +13,7 @@ use crate::analysis::ANALYZER_NAME;
 pub const KEYWORD_TOKENIZER: &str = "keyword";
 
 /// Bumped whenever the schema changes, so older indexes are rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -70,10 +70,12 @@ pub fn build() -> (Schema, Fields) {
         .set_stored()
         .set_precision(DateTimePrecision::Seconds);
     let fields = Fields {
+        // An article's id is its URL when it has one (see `Article::id`), so the articles of a
+        // URL are found by their id: the URL needs no terms of its own.
         id: builder.add_text_field("id", STRING | STORED),
         // Shown, never searched or sorted by.
         path: builder.add_text_field("path", STORED),
-        url: builder.add_text_field("url", STRING | STORED),
+        url: builder.add_text_field("url", STORED),
         source: builder.add_text_field("source", keyword),
         title: builder.add_text_field("title", analysed.clone()),
         byline: builder.add_text_field("byline", analysed.clone()),
