@@ -90,8 +90,9 @@ impl WordCache {
         }
     }
 
-    /// Looks `text` up by its `hash` ([`xxh3_64`](xxhash_rust::xxh3::xxh3_64); analysing it on a miss), replaces it with its first term and queues
-    /// the others on `pending`. Stopwords and words `wanted` turns away are left as they are.
+    /// Looks `text` up by its `hash` ([`xxh3_64`](xxhash_rust::xxh3::xxh3_64)), analysing it
+    /// on a miss; replaces it with its first term and queues the others on `pending`.
+    /// Stopwords and words `wanted` turns away are left as they are.
     fn analyse(
         &mut self,
         text: &mut String,
@@ -773,7 +774,10 @@ mod tests {
         ) {
             let text = words.join(" ");
             for stopwords in [Stopwords::Keep, Stopwords::Drop] {
-                proptest::prop_assert_eq!(streamed(&text, stopwords), word_by_word(&text, stopwords));
+                proptest::prop_assert_eq!(
+                    streamed(&text, stopwords),
+                    word_by_word(&text, stopwords)
+                );
             }
         }
     }
