@@ -145,33 +145,39 @@ impl WordCache {
         }
     }
 
+    /// The slot where the search for `hash` starts.
+    fn first_slot(&self, hash: u64) -> usize {
+        hash as usize & (self.slots.len() - 1)
+    }
+
+    /// The entry a slot's `value` points to, if it holds one with `hash`'s tag.
+    fn tagged_entry(value: u64, hash: u64) -> Option<usize> {
+        (value != 0 && value >> 32 == hash >> 32).then(|| (value as u32 - 1) as usize)
+    }
+
     /// Starts fetching the first slot of the word with `hash`.
     fn prefetch_slot(&self, hash: u64) {
-        prefetch(&self.slots[hash as usize & (self.slots.len() - 1)]);
+        prefetch(&self.slots[self.first_slot(hash)]);
     }
 
     /// Starts fetching the entry that the first slot of `hash` points to, if its tag matches.
     fn prefetch_entry(&self, hash: u64) {
-        let value = self.slots[hash as usize & (self.slots.len() - 1)];
-        if value != 0 && value >> 32 == hash >> 32 {
-            if let Some(entry) = self.entries.get((value as u32 - 1) as usize) {
-                prefetch(entry);
-            }
+        let value = self.slots[self.first_slot(hash)];
+        if let Some(entry) = Self::tagged_entry(value, hash).and_then(|at| self.entries.get(at)) {
+            prefetch(entry);
         }
     }
 
     /// The entry of `word`, or the empty slot where it would go.
     fn find(&self, word: &[u8], hash: u64) -> Result<usize, usize> {
         let mask = self.slots.len() - 1;
-        let tag = hash >> 32;
-        let mut slot = hash as usize & mask;
+        let mut slot = self.first_slot(hash);
         loop {
             let value = self.slots[slot];
             if value == 0 {
                 return Err(slot);
             }
-            if value >> 32 == tag {
-                let entry = (value as u32 - 1) as usize;
+            if let Some(entry) = Self::tagged_entry(value, hash) {
                 let len = usize::from(self.entries[entry]);
                 if &self.entries[entry + 2..entry + 2 + len] == word {
                     return Ok(entry);
