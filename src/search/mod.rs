@@ -3,11 +3,13 @@
 //!
 //! - [`query`] reads the query language (words, "phrases", `-not`, `OR`, `( )`, `field:`).
 //! - [`rank`] turns it into one BM25 query with field weights and proximity boosts.
+//! - [`any_field`] is one word looked up in every text field, cheap to seek.
 //! - [`filter`] reads `--since`/`--until` dates and finds the sources `--source` means.
 //! - [`dedup`] fingerprints bodies so the same wire story is shown once.
 //! - [`top`] collects the best candidates in the requested order.
 //! - [`snippet`] picks and marks the passages.
 
+pub mod any_field;
 pub mod dedup;
 pub mod filter;
 pub mod query;

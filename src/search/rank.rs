@@ -27,6 +27,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Term;
 
+use super::any_field::AnyField;
 use super::filter::matching_sources;
 use super::query::{Clause, Node, Occur, ParsedQuery, QueryField};
 use crate::index::Fields;
@@ -314,7 +315,7 @@ impl<'a> Compiler<'a> {
         for unit in &units {
             let unit_terms = self.unit_terms(unit);
             terms.extend(unit_terms.iter().map(|query| query.box_clone()));
-            optional.push(Box::new(BooleanQuery::union(unit_terms)));
+            optional.push(Box::new(AnyField::new(unit_terms)));
         }
         if units.len() < 2 || negated {
             return;
@@ -369,7 +370,7 @@ impl<'a> Compiler<'a> {
 
     /// One word in any text field.
     fn unit_query(&self, unit: &Unit) -> Box<dyn Query> {
-        Box::new(BooleanQuery::union(self.unit_terms(unit)))
+        Box::new(AnyField::new(self.unit_terms(unit)))
     }
 
     /// One word's term queries, a weighted one for each text field and each of its terms.
