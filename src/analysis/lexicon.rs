@@ -13,6 +13,59 @@ use super::lists::FastSet;
 
 // `DICTIONARY`: `data/lexicon/id_ID.dic` compiled by `build.rs`.
 include!(concat!(env!("OUT_DIR"), "/roots.rs"));
+
+/// A perfect-hash map from root to flags, laid out by `build.rs` with phf's hash: every root
+/// and its flags in one string, and offsets into it in hash order. Offsets, unlike string
+/// pointers, need no patching when the program is loaded.
+struct Dictionary {
+    key: phf_shared::HashKey,
+    disps: &'static [(u32, u32)],
+    /// Per slot: where its root starts in `text`, the root's length, then its flags' length
+    /// (the flags follow the root).
+    entries: &'static [(u32, u8, u16)],
+    text: &'static str,
+}
+
+impl Dictionary {
+    /// The root and flags of `slot`.
+    fn entry(&self, slot: usize) -> (&'static str, &'static str) {
+        let (start, root, flags) = self.entries[slot];
+        let start = start as usize;
+        let middle = start + usize::from(root);
+        (
+            &self.text[start..middle],
+            &self.text[middle..middle + usize::from(flags)],
+        )
+    }
+
+    fn get(&self, root: &str) -> Option<&'static str> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        let hashes = phf_shared::hash(root, &self.key);
+        let slot = phf_shared::get_index(&hashes, self.disps, self.entries.len());
+        let (found, flags) = self.entry(slot as usize);
+        (found == root).then_some(flags)
+    }
+
+    fn contains_key(&self, root: &str) -> bool {
+        self.get(root).is_some()
+    }
+
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Every root with its flags, in hash order.
+    #[cfg(test)]
+    fn entries(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        (0..self.entries.len()).map(|slot| self.entry(slot))
+    }
+}
 /// Words kept whole (names that look affixed); see the file's header.
 const PROTECTED: &str = include_str!("../../data/protected.txt");
 const AFF: &str = include_str!("../../data/lexicon/id_ID.aff");
@@ -40,7 +93,7 @@ pub struct Lexicon {
     /// Root → flags (two characters each), a perfect-hash map compiled from the dictionary
     /// (`build.rs`): a process that only searches used to spend a good part of its start
     /// parsing and hashing it.
-    roots: &'static phf::Map<&'static str, &'static str>,
+    roots: &'static Dictionary,
     /// Extra roots that are not in the dictionary (closed compounds from the compound list).
     extra: FastSet<String>,
     /// Words kept whole by the stemmer.
@@ -215,7 +268,7 @@ impl Lexicon {
 
     /// The affix flags of `root`, when it is in the dictionary.
     fn flags(&self, root: &str) -> Option<&'static [Flag]> {
-        self.roots.get(root).map(|flags| flags_of(flags))
+        self.roots.get(root).map(flags_of)
     }
 
     /// Whether `word` (lowercase) is a root.
@@ -340,7 +393,7 @@ impl Lexicon {
         let mut roots: Vec<(&str, &[Flag])> = self
             .roots
             .entries()
-            .map(|(root, flags)| (*root, flags_of(flags)))
+            .map(|(root, flags)| (root, flags_of(flags)))
             .collect();
         roots.sort();
         roots
