@@ -234,7 +234,7 @@ impl NewsIndex {
         document.add_text(fields.format, format);
         // --- Search: the near-duplicate fingerprint. ---
         for hash in crate::search::dedup::fingerprint(&article.body) {
-            document.add_u64(fields.fingerprint, hash);
+            document.add_u64(fields.fingerprint, crate::search::dedup::to_column(hash));
         }
         if let Some(source) = &article.source {
             document.add_u64(fields.site, crate::search::dedup::site(source));

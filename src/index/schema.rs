@@ -13,7 +13,7 @@ use crate::analysis::ANALYZER_NAME;
 pub const KEYWORD_TOKENIZER: &str = "keyword";
 
 /// Bumped whenever the schema changes, so older indexes are rebuilt.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -45,7 +45,8 @@ pub struct Fields {
     pub ingest_hash: Field,
     // --- end of ingest state
     // --- Search: the near-duplicate fingerprint. ---
-    /// Bottom-k MinHash sketch of the body (`search::dedup`); none for a short body.
+    /// Bottom-k MinHash sketch of the body (`search::dedup`), each hash stored through
+    /// `dedup::to_column`; none for a short body.
     pub fingerprint: Field,
     /// A hash of the lowercased source name: copies are only folded across sites.
     pub site: Field,

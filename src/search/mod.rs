@@ -478,7 +478,7 @@ fn fold_duplicates(
             let mut sketch: Vec<u64> = segment
                 .fingerprints
                 .as_ref()
-                .map(|column| column.values_for_doc(doc).collect())
+                .map(|column| column.values_for_doc(doc).map(dedup::from_column).collect())
                 .unwrap_or_default();
             sketch.sort_unstable();
             let date = segment
