@@ -66,6 +66,7 @@ impl Dictionary {
         (0..self.entries.len()).map(|slot| self.entry(slot))
     }
 }
+
 /// Words kept whole (names that look affixed); see the file's header.
 const PROTECTED: &str = include_str!("../../data/protected.txt");
 const AFF: &str = include_str!("../../data/lexicon/id_ID.aff");
@@ -522,6 +523,33 @@ mod tests {
         assert!(LEXICON.contains("kata"));
         assert!(LEXICON.contains("berita"));
         assert!(!LEXICON.contains("mengatakan"));
+    }
+
+    #[test]
+    fn every_root_of_the_dictionary_file_is_found_with_its_flags() {
+        // The same reading of the file as `build.rs`: lowercased, flags of repeated entries
+        // joined in order.
+        let text = include_str!("../../data/lexicon/id_ID.dic");
+        let mut expected: HashMap<String, String> = HashMap::new();
+        for line in text
+            .lines()
+            .skip(1)
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+        {
+            let (word, flags) = line.split_once('/').unwrap_or((line, ""));
+            expected
+                .entry(word.to_lowercase())
+                .or_default()
+                .push_str(flags);
+        }
+        assert_eq!(DICTIONARY.len(), expected.len());
+        for (root, flags) in &expected {
+            assert_eq!(DICTIONARY.get(root), Some(flags.as_str()), "{root}");
+        }
+        for absent in ["mengatakan", "", "katakata", "zzzz"] {
+            assert_eq!(DICTIONARY.get(absent), None, "{absent}");
+        }
     }
 
     #[test]
