@@ -40,7 +40,7 @@ pub mod stopwords;
 pub mod terms;
 pub mod tokenizer;
 
-pub use lists::ListError;
+pub use lists::{FastSet, ListError};
 
 use std::sync::Arc;
 

@@ -17,8 +17,6 @@
 //! - A query whose plain words are all stopwords looks them up as they are (the index keeps
 //!   stopwords) instead of returning nothing.
 
-use std::collections::HashSet;
-
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur as TantivyOccur,
     PhraseQuery, Query, TermQuery, TermSetQuery,
@@ -30,6 +28,7 @@ use tantivy::Term;
 use super::any_field::AnyField;
 use super::filter::matching_sources;
 use super::query::{Clause, Node, Occur, ParsedQuery, QueryField};
+use crate::analysis::FastSet;
 use crate::index::Fields;
 
 pub const TITLE_WEIGHT: f32 = 1.5;
@@ -66,8 +65,9 @@ pub fn freshness(date: Option<i64>, newest: Option<i64>) -> f32 {
 /// The terms a result's passages are marked with.
 #[derive(Clone, Debug, Default)]
 pub struct Highlights {
-    /// Index terms marked wherever they stand (plain words, one-word phrases).
-    pub terms: HashSet<String>,
+    /// Index terms marked wherever they stand (plain words, one-word phrases). Looked up for
+    /// every word of every shown article, so hashed with FNV rather than SipHash.
+    pub terms: FastSet<String>,
     /// Quoted phrases, marked only where all their terms stand in order.
     pub phrases: Vec<Vec<PhraseWord>>,
 }
@@ -623,7 +623,7 @@ mod tests {
         let (_, fields) = crate::index::schema::build();
         let compiled = compiler(&fields).compile(&parse("Militernya dengan -jakarta"));
         assert!(compiled.query.is_some());
-        let expected: HashSet<String> = ["militer".to_string()].into();
+        let expected: FastSet<String> = ["militer".to_string()].into_iter().collect();
         assert_eq!(compiled.highlights.terms, expected);
     }
 
@@ -639,7 +639,7 @@ mod tests {
             word(3, "militer"),
         ];
         assert_eq!(compiled.highlights.phrases, vec![expected]);
-        let single: HashSet<String> = ["militer".to_string()].into();
+        let single: FastSet<String> = ["militer".to_string()].into_iter().collect();
         assert_eq!(compiled.highlights.terms, single);
     }
 
@@ -648,7 +648,9 @@ mod tests {
         let (_, fields) = crate::index::schema::build();
         let compiled = compiler(&fields).compile(&parse("yang dan"));
         assert!(compiled.query.is_some());
-        let expected: HashSet<String> = ["~yang".to_string(), "~dan".to_string()].into();
+        let expected: FastSet<String> = ["~yang".to_string(), "~dan".to_string()]
+            .into_iter()
+            .collect();
         assert_eq!(compiled.highlights.terms, expected);
     }
 
@@ -656,7 +658,9 @@ mod tests {
     fn plain_stopwords_beside_a_quoted_word_are_looked_up() {
         let (_, fields) = crate::index::schema::build();
         let compiled = compiler(&fields).compile(&parse(r#""banjir" yang"#));
-        let expected: HashSet<String> = ["banjir".to_string(), "~yang".to_string()].into();
+        let expected: FastSet<String> = ["banjir".to_string(), "~yang".to_string()]
+            .into_iter()
+            .collect();
         assert_eq!(compiled.highlights.terms, expected);
     }
 

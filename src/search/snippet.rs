@@ -15,6 +15,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use super::rank::Highlights;
 use crate::analysis::terms::Wanted;
+use crate::analysis::FastSet;
 
 /// Passages longer than this many bytes are cut around their matches.
 pub const MAX_PASSAGE: usize = 260;
@@ -129,7 +130,7 @@ impl<'a> Marker<'a> {
         if self.highlights.is_empty() {
             return (marks, 0);
         }
-        let mut distinct: HashSet<String> = HashSet::new();
+        let mut distinct: FastSet<String> = FastSet::default();
         // With phrases to find, every term with its position and its word's bytes.
         let mut tokens: Vec<(String, usize, Range<usize>)> = Vec::new();
         let keep = !self.highlights.phrases.is_empty();
