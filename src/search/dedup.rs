@@ -27,63 +27,104 @@ const MIN_WORDS: usize = 40;
 /// The bottom-k sketch of `body`'s lowercased word 3-shingles, ascending; empty for a body
 /// too short to judge.
 pub fn fingerprint(body: &str) -> Vec<u64> {
-    // The lowercased words one after another in one buffer: one allocation per body instead
-    // of one per word.
-    let mut lower = String::with_capacity(body.len());
-    // Where each word starts, and where the last one ends.
-    let mut bounds: Vec<usize> = vec![0];
-    for_each_word(body, |word| {
-        if word.is_ascii() {
-            let start = lower.len();
-            lower.push_str(word);
-            lower[start..].make_ascii_lowercase();
-        } else {
-            lower.push_str(&word.to_lowercase());
-        }
-        bounds.push(lower.len());
-    });
-    if bounds.len() - 1 < MIN_WORDS {
-        return Vec::new();
-    }
-    let mut sketch = Sketch::default();
-    for shingle in bounds.windows(4) {
-        let mut hash = FNV_OFFSET;
-        for word in shingle.windows(2) {
-            hash = fnv(hash, &lower.as_bytes()[word[0]..word[1]]);
-            hash = fnv(hash, b" ");
-        }
-        // The top 32 bits: as good for equality among a few hundred shingles, and half the
-        // fast-field bytes (the sketch is stored bit-packed).
-        sketch.offer(mix(hash) >> 32);
-    }
-    sketch.hashes[..sketch.len].to_vec()
-}
-
-/// Calls `each` with every maximal run of alphanumeric characters of `text`, in order; ASCII
-/// bytes are tested without decoding.
-fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
-    let bytes = text.as_bytes();
-    let mut start = None;
+    // A shingle's hash is FNV-1a over its three lowercased words, each followed by a space.
+    // The three shingles a word belongs to are hashed side by side as the word goes by, in the
+    // same pass that finds the words: three independent multiply chains the processor
+    // overlaps, where hashing each shingle on its own went over every word three times.
+    let bytes = body.as_bytes();
+    let mut shingles = Shingles::default();
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
-        let (alphanumeric, width) = if byte.is_ascii() {
-            (byte.is_ascii_alphanumeric(), 1)
-        } else {
-            let c = text[at..].chars().next().unwrap_or(' ');
-            (c.is_alphanumeric(), c.len_utf8())
-        };
-        match (alphanumeric, start) {
-            (true, None) => start = Some(at),
-            (false, Some(from)) => {
-                each(&text[from..at]);
-                start = None;
+        if byte.is_ascii_alphanumeric() {
+            let start = at;
+            let before = shingles.open;
+            while bytes.get(at).is_some_and(u8::is_ascii_alphanumeric) {
+                shingles.push(bytes[at].to_ascii_lowercase());
+                at += 1;
             }
-            _ => {}
+            if bytes.get(at).is_some_and(|byte| !byte.is_ascii()) {
+                let end = word_end(body, at);
+                if end > at {
+                    // The word goes on outside ASCII: hash it again, lowercased whole.
+                    shingles.open = before;
+                    shingles.push_word(&body[start..end]);
+                    at = end;
+                }
+            }
+            shingles.end_word();
+        } else if byte.is_ascii() {
+            at += 1;
+        } else {
+            let end = word_end(body, at);
+            if end > at {
+                shingles.push_word(&body[at..end]);
+                shingles.end_word();
+                at = end;
+            } else {
+                at += body[at..].chars().next().map_or(1, char::len_utf8);
+            }
         }
-        at += width;
     }
-    if let Some(from) = start {
-        each(&text[from..]);
+    if shingles.words < MIN_WORDS {
+        return Vec::new();
+    }
+    shingles.sketch.hashes[..shingles.sketch.len].to_vec()
+}
+
+/// The end of the run of alphanumeric characters of `text` that starts at byte `from`.
+fn word_end(text: &str, from: usize) -> usize {
+    text[from..]
+        .char_indices()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(text.len(), |(at, _)| from + at)
+}
+
+/// The word 3-shingles of a body being hashed, and the sketch of those finished.
+struct Shingles {
+    /// FNV-1a states of the shingles that started two words ago, one word ago, and at this
+    /// word.
+    open: [u64; 3],
+    words: usize,
+    sketch: Sketch,
+}
+
+impl Default for Shingles {
+    fn default() -> Shingles {
+        Shingles {
+            open: [FNV_OFFSET; 3],
+            words: 0,
+            sketch: Sketch::default(),
+        }
+    }
+}
+
+impl Shingles {
+    #[inline(always)]
+    fn push(&mut self, byte: u8) {
+        let byte = u64::from(byte);
+        let [a, b, c] = &mut self.open;
+        *a = (*a ^ byte).wrapping_mul(FNV_PRIME);
+        *b = (*b ^ byte).wrapping_mul(FNV_PRIME);
+        *c = (*c ^ byte).wrapping_mul(FNV_PRIME);
+    }
+
+    /// A word with characters outside ASCII, lowercased as `str::to_lowercase` does (a final
+    /// sigma included).
+    fn push_word(&mut self, word: &str) {
+        for &byte in word.to_lowercase().as_bytes() {
+            self.push(byte);
+        }
+    }
+
+    fn end_word(&mut self) {
+        self.push(b' ');
+        self.words += 1;
+        if self.words >= 3 {
+            // The top 32 bits: as good for equality among a few hundred shingles, and half
+            // the fast-field bytes (the sketch is stored bit-packed).
+            self.sketch.offer(mix(self.open[0]) >> 32);
+        }
+        self.open = [self.open[1], self.open[2], FNV_OFFSET];
     }
 }
 
@@ -142,10 +183,12 @@ pub fn site(source: &str) -> u64 {
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
 fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {
     for byte in bytes {
         hash ^= u64::from(*byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        hash = hash.wrapping_mul(FNV_PRIME);
     }
     hash
 }
