@@ -457,9 +457,11 @@ fn may_hold_label(line: &str) -> bool {
         return true;
     }
     let bytes = line.as_bytes();
-    // Every label starts with one of these letters; `| 0x20` lowers an ASCII capital.
-    bytes.iter().enumerate().any(|(at, &byte)| {
-        matches!(byte | 0x20, b'e' | b'o' | b'p' | b'r' | b'w')
+    // A label is looked for only where its first two letters are: "e", "p" and "r" are among
+    // the commonest letters of Indonesian text, two letters together far rarer. `| 0x20`
+    // lowers an ASCII capital.
+    bytes.windows(2).enumerate().any(|(at, pair)| {
+        LABEL_HEADS.contains(&[pair[0] | 0x20, pair[1] | 0x20])
             && BYLINE_LABELS.iter().any(|label| {
                 bytes[at..]
                     .get(..label.len())
@@ -467,6 +469,9 @@ fn may_hold_label(line: &str) -> bool {
             })
     })
 }
+
+/// The first two letters of every byline label.
+const LABEL_HEADS: [[u8; 2]; 5] = [*b"pe", *b"re", *b"wa", *b"ol", *b"ed"];
 
 /// The names a byline line gives, each marked true when the label says editor.
 pub(crate) fn byline_names(line: &str) -> Vec<(bool, String)> {
@@ -539,6 +544,19 @@ mod tests {
                 assert!(LABEL_LETTER_LOOKALIKES.contains(&c), "{c:?}");
             }
         }
+    }
+
+    #[test]
+    fn label_heads_are_every_labels_first_two_letters() {
+        let mut heads: Vec<[u8; 2]> = BYLINE_LABELS
+            .iter()
+            .map(|label| [label.as_bytes()[0], label.as_bytes()[1]])
+            .collect();
+        heads.sort_unstable();
+        heads.dedup();
+        let mut known = LABEL_HEADS.to_vec();
+        known.sort_unstable();
+        assert_eq!(heads, known);
     }
 
     /// What [`byline_names`] would give without its prefilter.
