@@ -348,6 +348,7 @@ fn walk(document: &Html) -> Page {
     let mut skip_depth = 0usize;
     let mut link_depth = 0usize;
     let mut capture: Option<(Capture, String)> = None;
+    let mut classes: Vec<&str> = Vec::new();
 
     fn flush(page: &mut Page, owner: usize, buffer: &mut String, buffer_links: &mut usize) {
         let (text, chars) = normalize_space_counted(buffer);
@@ -454,8 +455,20 @@ fn walk(document: &Html) -> Page {
                         continue;
                     }
                     let parent = *open.last().unwrap_or(&0);
+                    // The class words sorted and without repeats, as `Element::classes` gives
+                    // them, read from the attribute itself: `classes` interns every word in
+                    // the process's atom table first.
+                    classes.clear();
+                    classes.extend(
+                        element
+                            .attrs()
+                            .filter(|(name, _)| *name == "class")
+                            .flat_map(|(_, value)| value.split_ascii_whitespace()),
+                    );
+                    classes.sort_unstable();
+                    classes.dedup();
                     let mut class_id = String::new();
-                    for class in element.classes() {
+                    for class in &classes {
                         class_id.push_str(class);
                         class_id.push(' ');
                     }
