@@ -9,6 +9,7 @@ the same files:
      reads no JSON Lines) -- wall time, articles/s, MB/s, peak RSS, index size on disk;
   2. the same ingest again with nothing changed;
   3. newsidx on the whole mix (pages and JSON Lines exports);
+  3b. the HTML pages alone, newsidx and omindex: the heaviest kind of page, by itself;
   4. query latency p50/p95/p99 on one and two threads for real queries, in-process
      (examples/bench_search.rs against the Xapian Python bindings) and one process per query
      (`newsidx search --json` against `quest`).
@@ -299,6 +300,8 @@ def main():
                          help="where corpora, indexes and results go (default target/bench)")
     options.add_argument("--no-build", action="store_true", help="use the binaries already built")
     options.add_argument("--skip-mix", action="store_true", help="skip the newsidx run over the whole mix")
+    options.add_argument("--skip-html", action="store_true",
+                         help="skip the runs over the HTML pages alone (a tree of hard links to them)")
     options.add_argument("--reuse-omindex", action="store_true",
                          help="keep the Xapian database and omindex figures of the last run of this size "
                               "(omindex does not change between newsidx commits; at 100k it takes half an hour)")
@@ -373,7 +376,7 @@ def main():
             raise SystemExit(f"--search-only: no earlier run in {work}")
         if not (work / "newsidx").is_dir():
             raise SystemExit(f"--search-only: no index in {work}")
-        for key in ("ingest", "mix", "limited", "omindex_not_run", "omindex_reused"):
+        for key in ("ingest", "mix", "html", "limited", "omindex_not_run", "omindex_reused"):
             if key in last:
                 results[key] = last[key]
         results["ingest_from"] = last.get("commit")
@@ -435,6 +438,13 @@ def main():
             shutil.rmtree(mix_index, ignore_errors=True)
             log(f"  {wall:.1f} s")
         results["ingest"] = ingest
+
+        if not args.skip_html:
+            kept = previous_html(work) if previous else None
+            results["html"] = html_alone(newsidx, None if args.no_omindex or kept else python_x,
+                                         manifest, pages, work)
+            if kept:
+                results["html"]["omindex"] = kept
 
     # 3. Query latency.
     queries_path = work / "queries.txt"
@@ -516,6 +526,59 @@ def limited_ingest(newsidx, pages, work, limit_mb):
     except OSError:
         pass
     return figures
+
+
+def html_tree(pages, target):
+    """A tree of hard links to the HTML pages of `pages` (copies where links fail)."""
+    if target.is_dir():
+        shutil.rmtree(target)
+    for path in sorted(pages.rglob("*.html")):
+        link = target / path.relative_to(pages)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, link)
+        except OSError:
+            shutil.copy2(path, link)
+
+
+def html_alone(newsidx, python_x, manifest, pages, work):
+    """newsidx, and omindex when `python_x` is given, over the HTML pages alone."""
+    html = {"articles": manifest["html"]["articles"], "mb": manifest["html"]["bytes"] / 1e6}
+    tree = work / "html-pages"
+    html_tree(pages, tree)
+    log(f"the HTML pages alone: {html['articles']} pages ({html['mb']:.0f} MB)")
+    index = work / "newsidx-html"
+    shutil.rmtree(index, ignore_errors=True)
+    wall, rss, out, _ = timed([newsidx, "--index", str(index), "ingest", "--json", "--quiet", str(tree)],
+                              work / "newsidx-html.log")
+    html["newsidx"] = {"wall_s": wall, "peak_rss_mb": rss, "cpu_s": cpu_seconds(work / "newsidx-html.log.time"),
+                       "articles": json.loads(out).get("documents")}
+    log(f"  newsidx {wall:.1f} s")
+    shutil.rmtree(index, ignore_errors=True)
+    if python_x:
+        db = work / "xapian-html"
+        shutil.rmtree(db, ignore_errors=True)
+        wall, rss, _, _ = timed(["omindex", "--db", str(db), "--url", "/", "-s", "indonesian", "--overwrite",
+                                 str(tree)], work / "omindex-html.log")
+        documents = int(subprocess.run([python_x, str(ROOT / "bench" / "xapian_search.py"), "--db", str(db),
+                                        "--count"], capture_output=True, text=True, check=True).stdout)
+        html["omindex"] = {"wall_s": wall, "peak_rss_mb": rss, "cpu_s": cpu_seconds(work / "omindex-html.log.time"),
+                           "articles": documents}
+        log(f"  omindex {wall:.1f} s")
+        shutil.rmtree(db, ignore_errors=True)
+    shutil.rmtree(tree, ignore_errors=True)
+    for engine in ("newsidx", "omindex"):
+        if engine in html:
+            html[engine]["articles_per_s"] = html[engine]["articles"] / html[engine]["wall_s"]
+    return html
+
+
+def previous_html(work):
+    """omindex's figures on the HTML pages alone in the last run of this corpus, if any."""
+    try:
+        return json.loads((work / "results.json").read_text())["html"]["omindex"]
+    except (OSError, KeyError, ValueError):
+        return None
 
 
 def run_omindex(ingest, python_x, pages, xapian_db, work):
@@ -625,6 +688,20 @@ def render(results):
             f"{mix.get('peak_anon_mb', float('nan')):.0f} MB, mapped files "
             f"{mix.get('peak_file_mb', float('nan')):.0f} MB), index {mix['index_mb']:.0f} MB.",
         ]
+    html = results.get("html")
+    if html:
+        lines += ["", f"The HTML pages alone ({html['articles']:,} pages, {html['mb']:.0f} MB):", "",
+                  "| HTML pages alone | newsidx | omindex | newsidx / omindex |", "|---|---:|---:|---:|"]
+        a, b = html["newsidx"], html.get("omindex")
+        for label, key, fmt, unit in [
+            ("wall time", "wall_s", ".1f", " s"),
+            ("CPU time (user + sys)", "cpu_s", ".1f", " s"),
+            ("articles indexed", "articles", ",", ""),
+            ("articles/s", "articles_per_s", ",.0f", ""),
+            ("peak RSS", "peak_rss_mb", ".0f", " MB"),
+        ]:
+            lines.append(row([label, cell(a, key, fmt, unit), cell(b, key, fmt, unit),
+                              "" if key == "articles" else ratio_cell(a, b, key)]))
     limited = results.get("limited")
     if limited and "not_run" in limited:
         lines += ["", f"Ingest in a {limited['limit_mb']} MB memory cgroup: not run ({limited['not_run']})."]
