@@ -5,6 +5,7 @@
 //! prefer the analysis the dictionary itself licenses ("mengatakan" is `kata` + me-kan) over a
 //! merely possible one, and to keep words the dictionary lists as roots from being overstemmed.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use once_cell::sync::Lazy;
@@ -110,9 +111,9 @@ type Flag = [u8; 2];
 
 /// One affix rule line: strip `strip`, add `add` when the word matches `condition`.
 struct Affix {
-    strip: String,
-    add: String,
-    continuation: Vec<Flag>,
+    strip: Cow<'static, str>,
+    add: Cow<'static, str>,
+    continuation: &'static [Flag],
     condition: Condition,
 }
 
@@ -185,8 +186,17 @@ impl Condition {
     }
 }
 
-fn parse_flags(text: &str) -> Vec<Flag> {
-    flags_of(text).to_vec()
+/// `text` lowercased, borrowed when it is ASCII without capitals (as every affix of the
+/// shipped file is).
+fn lowercase(text: &'static str) -> Cow<'static, str> {
+    if text
+        .bytes()
+        .all(|byte| byte.is_ascii() && !byte.is_ascii_uppercase())
+    {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.to_lowercase())
+    }
 }
 
 /// The two-character flags of `text`, in place (an odd last byte is not a flag).
@@ -196,32 +206,39 @@ fn flags_of(text: &str) -> &[Flag] {
 
 impl Lexicon {
     /// The lexicon of the compiled dictionary with the affix rules of `aff`.
-    fn parse(aff: &str) -> Lexicon {
+    fn parse(aff: &'static str) -> Lexicon {
         let mut prefixes: HashMap<Flag, Vec<Affix>> = HashMap::new();
         let mut suffixes: HashMap<Flag, Vec<Affix>> = HashMap::new();
         for line in aff.lines() {
             let line = line.split('#').next().unwrap_or("");
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            let table = match fields.first() {
-                Some(&"PFX") => &mut prefixes,
-                Some(&"SFX") => &mut suffixes,
+            // The first five fields, borrowed from the file: a process that searches parses
+            // these rules at its start.
+            let mut fields = [""; 5];
+            let mut count = 0;
+            for (slot, field) in fields.iter_mut().zip(line.split_whitespace()) {
+                *slot = field;
+                count += 1;
+            }
+            let table = match fields[0] {
+                "PFX" => &mut prefixes,
+                "SFX" => &mut suffixes,
                 _ => continue,
             };
             // Header lines are "PFX B0 Y 2"; rule lines "PFX B0 0 ber [^r]" (condition optional).
-            if fields.len() < 4 || matches!(fields[2], "Y" | "N") {
+            if count < 4 || matches!(fields[2], "Y" | "N") {
                 continue;
             }
-            let Some(flag) = parse_flags(fields[1]).first().copied() else {
+            let Some(flag) = flags_of(fields[1]).first().copied() else {
                 continue;
             };
             let strip = if fields[2] == "0" { "" } else { fields[2] };
             let (add, continuation) = fields[3].split_once('/').unwrap_or((fields[3], ""));
             let add = if add == "0" { "" } else { add };
             table.entry(flag).or_default().push(Affix {
-                strip: strip.to_lowercase(),
-                add: add.to_lowercase(),
-                continuation: parse_flags(continuation),
-                condition: Condition::parse(fields.get(4).copied().unwrap_or(".")),
+                strip: lowercase(strip),
+                add: lowercase(add),
+                continuation: flags_of(continuation),
+                condition: Condition::parse(if count > 4 { fields[4] } else { "." }),
             });
         }
         let max_prefix_strip = prefixes
@@ -332,8 +349,8 @@ impl Lexicon {
                 // Prefixes may come from the suffix's continuation flags, and from the root's
                 // own flags unless the suffix is half of a circumfix.
                 let root_flags: &[Flag] = if circumfix { &[] } else { flags };
-                let allowed = &affix.continuation[..];
-                for next in &affix.continuation {
+                let allowed = affix.continuation;
+                for next in affix.continuation {
                     for affix2 in self.suffixes.get(next).into_iter().flatten() {
                         if apply_suffix_into(&first, affix2, &mut second)
                             && self
@@ -425,11 +442,11 @@ impl Lexicon {
                     continue;
                 };
                 let circumfix = affix.continuation.iter().any(|f| f == CIRCUMFIX.as_bytes());
-                let mut allowed: Vec<Flag> = affix.continuation.clone();
+                let mut allowed: Vec<Flag> = affix.continuation.to_vec();
                 if !circumfix {
                     allowed.extend_from_slice(flags);
                 }
-                for next in &affix.continuation {
+                for next in affix.continuation {
                     for second in self.suffixes.get(next).into_iter().flatten() {
                         if let Some(word) = apply_suffix(&first, second) {
                             bases.push((word, allowed.clone(), circumfix));
@@ -467,7 +484,7 @@ fn apply_suffix(word: &str, affix: &Affix) -> Option<String> {
     if !affix.condition.matches_end(word) {
         return None;
     }
-    let stem = word.strip_suffix(affix.strip.as_str())?;
+    let stem = word.strip_suffix(&*affix.strip)?;
     let mut out = String::with_capacity(stem.len() + affix.add.len());
     out.push_str(stem);
     out.push_str(&affix.add);
@@ -479,7 +496,7 @@ fn apply_suffix_into(word: &str, affix: &Affix, out: &mut String) -> bool {
     if !affix.condition.matches_end(word) {
         return false;
     }
-    let Some(stem) = word.strip_suffix(affix.strip.as_str()) else {
+    let Some(stem) = word.strip_suffix(&*affix.strip) else {
         return false;
     };
     out.clear();
@@ -490,10 +507,10 @@ fn apply_suffix_into(word: &str, affix: &Affix, out: &mut String) -> bool {
 
 /// Whether the prefix rule `affix` turns `base` into `word`.
 fn prefix_forms(base: &str, affix: &Affix, word: &str) -> bool {
-    let Some(rest) = word.strip_prefix(affix.add.as_str()) else {
+    let Some(rest) = word.strip_prefix(&*affix.add) else {
         return false;
     };
-    let Some(stem) = base.strip_prefix(affix.strip.as_str()) else {
+    let Some(stem) = base.strip_prefix(&*affix.strip) else {
         return false;
     };
     rest == stem && affix.condition.matches_start(base)
@@ -504,7 +521,7 @@ fn apply_prefix(word: &str, affix: &Affix) -> Option<String> {
     if !affix.condition.matches_start(word) {
         return None;
     }
-    let stem = word.strip_prefix(affix.strip.as_str())?;
+    let stem = word.strip_prefix(&*affix.strip)?;
     let mut out = String::with_capacity(stem.len() + affix.add.len());
     out.push_str(&affix.add);
     out.push_str(stem);
