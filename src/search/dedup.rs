@@ -391,6 +391,16 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(fingerprint(&body), reference(&body));
         }
+
+        #[test]
+        fn the_sketch_is_the_reference_sketch_for_any_text(
+            // Any printable characters: letters and digits of every script, marks, symbols,
+            // white space, mixed inside words; long enough to be sketched.
+            words in proptest::collection::vec("\\PC{1,7}", 40..90),
+        ) {
+            let body = words.join(" ");
+            proptest::prop_assert_eq!(fingerprint(&body), reference(&body));
+        }
     }
 
     #[test]
