@@ -558,10 +558,7 @@ def html_alone(newsidx, python_x, manifest, pages, work):
     if python_x:
         db = work / "xapian-html"
         shutil.rmtree(db, ignore_errors=True)
-        wall, rss, _, _ = timed(["omindex", "--db", str(db), "--url", "/", "-s", "indonesian", "--overwrite",
-                                 str(tree)], work / "omindex-html.log")
-        documents = int(subprocess.run([python_x, str(ROOT / "bench" / "xapian_search.py"), "--db", str(db),
-                                        "--count"], capture_output=True, text=True, check=True).stdout)
+        wall, rss, _, documents = omindex_build(python_x, tree, db, work / "omindex-html.log")
         html["omindex"] = {"wall_s": wall, "peak_rss_mb": rss, "cpu_s": cpu_seconds(work / "omindex-html.log.time"),
                            "articles": documents}
         log(f"  omindex {wall:.1f} s")
@@ -581,13 +578,19 @@ def previous_html(work):
         return None
 
 
+def omindex_build(python_x, pages, db, log_path):
+    """omindex over `pages` into a new database `db`, timed; also the documents it holds."""
+    command = ["omindex", "--db", str(db), "--url", "/", "-s", "indonesian", "--overwrite", str(pages)]
+    wall, rss, _, sampled = timed(command, log_path)
+    documents = int(subprocess.run([python_x, str(ROOT / "bench" / "xapian_search.py"), "--db", str(db),
+                                    "--count"], capture_output=True, text=True, check=True).stdout)
+    return wall, rss, sampled, documents
+
+
 def run_omindex(ingest, python_x, pages, xapian_db, work):
     """omindex over the pages, then again with nothing changed."""
     log("omindex -s indonesian: the same pages")
-    command = ["omindex", "--db", str(xapian_db), "--url", "/", "-s", "indonesian", "--overwrite", str(pages)]
-    wall, rss, _, sampled = timed(command, work / "omindex.log")
-    documents = int(subprocess.run([python_x, str(ROOT / "bench" / "xapian_search.py"), "--db", str(xapian_db),
-                                    "--count"], capture_output=True, text=True, check=True).stdout)
+    wall, rss, sampled, documents = omindex_build(python_x, pages, xapian_db, work / "omindex.log")
     ingest["omindex"] = {"wall_s": wall, "peak_rss_mb": rss, **sampled, "articles": documents,
                          "index_mb": folder_bytes(xapian_db) / 1e6}
     log(f"  {wall:.1f} s, {rss:.0f} MB peak")
