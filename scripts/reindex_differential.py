@@ -109,6 +109,8 @@ class Corpus:
             target = self.new_path()
             if os.path.splitext(target)[1] != os.path.splitext(path)[1]:
                 target = os.path.splitext(target)[0] + os.path.splitext(path)[1]
+            if target == path:
+                return f"{op} {path!r} onto itself: nothing"
             if op == "rename":
                 os.replace(path, target)
             else:
