@@ -105,11 +105,17 @@ pub fn walk(
             .map_or(0, |since| {
                 i64::try_from(since.as_nanos()).unwrap_or(i64::MAX)
             });
-        let relative = relative_path(root, entry.path());
+        let key = relative_key(root, entry.path());
+        // The shown path differs from the key only for a name that is not UTF-8.
+        let relative = if key.contains(KEY_ESCAPE) {
+            relative_path(root, entry.path())
+        } else {
+            key.clone()
+        };
         let file = CorpusFile {
             path: entry.path().to_path_buf(),
             relative,
-            key: relative_key(root, entry.path()),
+            key,
             size: metadata.len(),
             modified,
         };
