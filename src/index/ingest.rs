@@ -1101,7 +1101,7 @@ impl Applier {
         let document: TantivyDocument = self.columns[segment]
             .store
             .get(doc)
-            .map_err(|source| self.news.error(source.into()))?;
+            .map_err(|source| self.news.error(source))?;
         Ok(document
             .get_first(self.news.fields.id)
             .and_then(|value| tantivy::schema::Value::as_str(&value))
