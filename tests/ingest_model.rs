@@ -232,7 +232,7 @@ impl World {
         }
         let fresh = self.dir.path().join("fresh");
         let _ = std::fs::remove_dir_all(&fresh);
-        ingest(&fresh, &[self.corpus()], &options(None), &mut |_| {}).expect("fresh build");
+        ingest(&fresh, &[self.corpus()], &fresh_options(), &mut |_| {}).expect("fresh build");
         let live = listing::rows(&index);
         let expected = listing::rows(&fresh);
         prop_assert_eq!(&live, &expected, "incremental index vs fresh build");
@@ -243,13 +243,21 @@ impl World {
     }
 }
 
+/// Options of the incremental runs: small batches, so that kills land between commits too.
 fn options(abort_after: Option<usize>) -> IngestOptions {
+    IngestOptions {
+        commit_files: 3,
+        abort_after,
+        ..fresh_options()
+    }
+}
+
+/// Options of the fresh builds: one thread and the smallest writer, as the corpus is tiny
+/// (every tantivy segment writer clears its memory budget when it starts).
+fn fresh_options() -> IngestOptions {
     IngestOptions {
         threads: 1,
         writer_memory: 15_000_000,
-        // Small batches, so that kills land between commits too.
-        commit_files: 2,
-        abort_after,
         ..IngestOptions::default()
     }
 }
