@@ -342,6 +342,10 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+fn ops() -> impl Strategy<Value = Vec<Op>> {
+    proptest::collection::vec(op(), 0..MAX_OPERATIONS)
+}
+
 fn cases() -> u32 {
     std::env::var("NEWSIDX_PROPTEST_CASES")
         .ok()
@@ -357,7 +361,7 @@ proptest! {
     })]
 
     #[test]
-    fn incremental_ingest_equals_a_fresh_build(ops in proptest::collection::vec(op(), 0..MAX_OPERATIONS)) {
+    fn incremental_ingest_equals_a_fresh_build(ops in ops()) {
         run(&ops)?;
     }
 }
