@@ -100,6 +100,8 @@ fn op() -> impl Strategy<Value = Op> {
 /// A temporary corpus, its incremental index and the clock the case writes with.
 struct World {
     dir: tempfile::TempDir,
+    /// Ingest `a` and `b` as two corpus folders instead of their parent as one.
+    split: bool,
     /// Nanoseconds added to every time set, so that no two writes share a modification time
     /// unless a copy keeps one (a changed file with its recorded size and time is, by design,
     /// not opened).
@@ -107,7 +109,7 @@ struct World {
 }
 
 impl World {
-    fn new() -> World {
+    fn new(split: bool) -> World {
         // Memory-backed when the system has it: every commit syncs its files.
         let memory = Path::new("/dev/shm");
         let dir = if memory.is_dir() {
@@ -116,17 +118,32 @@ impl World {
             tempfile::tempdir()
         }
         .expect("temporary folder");
-        // One file no operation touches: an emptied corpus is, by design, taken for a missing
-        // mount and its articles kept, which a fresh build cannot agree with.
-        write(
-            &dir.path().join("corpus").join(ANCHOR),
-            format!("Judul Jangkar Tetap\n\nJAKARTA - {BODY}").as_bytes(),
-        );
-        World { dir, clock: 0 }
+        // A file in each folder that no operation touches: an emptied corpus is, by design,
+        // taken for a missing mount and its articles kept, which a fresh build cannot agree with.
+        for folder in ["a", "b"] {
+            write(
+                &dir.path().join("corpus").join(folder).join(ANCHOR),
+                format!("Judul Jangkar Tetap\n\nJAKARTA - {BODY}").as_bytes(),
+            );
+        }
+        World {
+            dir,
+            split,
+            clock: 0,
+        }
     }
 
     fn corpus(&self) -> PathBuf {
         self.dir.path().join("corpus")
+    }
+
+    /// The folders given to ingest.
+    fn roots(&self) -> Vec<PathBuf> {
+        if self.split {
+            vec![self.corpus().join("a"), self.corpus().join("b")]
+        } else {
+            vec![self.corpus()]
+        }
     }
 
     /// The files of the corpus, sorted.
@@ -152,11 +169,19 @@ impl World {
             + Duration::from_nanos(u64::from(self.clock))
     }
 
+    /// `folder/stem.extension`; stem 2 is a name that is not UTF-8.
     fn path(&self, folder: u8, stem: u8, extension: &str) -> PathBuf {
+        use std::os::unix::ffi::OsStrExt;
         let folder = ["a", "b"][usize::from(folder % 2)];
+        let mut name = vec![b'0' + stem];
+        if stem == 2 {
+            name.push(0xff);
+        }
+        name.push(b'.');
+        name.extend_from_slice(extension.as_bytes());
         self.corpus()
             .join(folder)
-            .join(format!("{stem}.{extension}"))
+            .join(std::ffi::OsStr::from_bytes(&name))
     }
 
     fn apply(&mut self, op: &Op) {
@@ -216,7 +241,7 @@ impl World {
             Op::Ingest { abort } => {
                 let index = self.dir.path().join("index");
                 let options = options(abort.map(usize::from));
-                let result = ingest(&index, &[self.corpus()], &options, &mut |_| {});
+                let result = ingest(&index, &self.roots(), &options, &mut |_| {});
                 if abort.is_none() {
                     result.expect("ingest");
                 }
@@ -232,7 +257,7 @@ impl World {
         }
         let fresh = self.dir.path().join("fresh");
         let _ = std::fs::remove_dir_all(&fresh);
-        ingest(&fresh, &[self.corpus()], &fresh_options(), &mut |_| {}).expect("fresh build");
+        ingest(&fresh, &self.roots(), &fresh_options(), &mut |_| {}).expect("fresh build");
         let live = listing::rows(&index);
         let expected = listing::rows(&fresh);
         prop_assert_eq!(&live, &expected, "incremental index vs fresh build");
@@ -262,7 +287,7 @@ fn fresh_options() -> IngestOptions {
     }
 }
 
-/// The file at the corpus root that no operation picks.
+/// The file in each folder that no operation picks.
 const ANCHOR: &str = "jangkar.txt";
 
 const BODY: &str = "Ratusan warga desa bergotong royong menanam padi di sawah milik desa. \
@@ -330,9 +355,10 @@ fn modified(path: &Path) -> SystemTime {
         .expect("mtime")
 }
 
-/// Runs `ops` then a last ingest, checking after every complete ingest.
-fn run(ops: &[Op]) -> Result<(), TestCaseError> {
-    let mut world = World::new();
+/// Runs `ops` then a last ingest, checking after every complete ingest; `split` ingests the
+/// two folders as two corpus folders.
+fn run(split: bool, ops: &[Op]) -> Result<(), TestCaseError> {
+    let mut world = World::new(split);
     for op in ops.iter().chain([&Op::Ingest { abort: None }]) {
         world.apply(op);
         if matches!(op, Op::Ingest { abort: None }) {
@@ -361,8 +387,8 @@ proptest! {
     })]
 
     #[test]
-    fn incremental_ingest_equals_a_fresh_build(ops in ops()) {
-        run(&ops)?;
+    fn incremental_ingest_equals_a_fresh_build(split in any::<bool>(), ops in ops()) {
+        run(split, &ops)?;
     }
 }
 
@@ -410,7 +436,7 @@ fn regression_a_new_file_loses_its_url_to_a_file_deleted_in_the_same_run() {
             age: 1,
         },
     ];
-    run(&ops).expect("incremental equals fresh");
+    run(false, &ops).expect("incremental equals fresh");
 }
 
 /// A JSON Lines file with two records of the same URL indexed both.
@@ -430,7 +456,7 @@ fn regression_json_lines_with_one_url_twice_holds_it_once() {
             age: 0,
         },
     ];
-    run(&ops).expect("incremental equals fresh");
+    run(false, &ops).expect("incremental equals fresh");
 }
 
 /// Runs killed at every step of a run that moves a page holding a URL over an older copy,
@@ -466,6 +492,6 @@ fn regression_kills_at_every_step_of_a_move_over_a_copy() {
             },
             Op::Ingest { abort: Some(abort) },
         ];
-        run(&ops).expect("incremental equals fresh");
+        run(false, &ops).expect("incremental equals fresh");
     }
 }
