@@ -501,3 +501,39 @@ fn an_emptied_corpus_folder_keeps_its_articles_until_a_full_rebuild() {
     assert_eq!(count(&full, "documents"), 0);
     assert_eq!(documents(&sandbox), 0);
 }
+
+#[test]
+fn a_stopped_full_rebuild_says_the_next_full_starts_over() {
+    let sandbox = Sandbox::new();
+    let total = 1500;
+    write_many(&sandbox, total);
+    ingest(&sandbox);
+    let corpus = sandbox.corpus();
+    let child = spawn(
+        &sandbox,
+        &[
+            "ingest",
+            "--full",
+            "--commit-every",
+            "50",
+            corpus.to_str().expect("utf-8"),
+        ],
+    );
+    // Time for the run to set up its signal handlers and start the rebuild.
+    std::thread::sleep(Duration::from_millis(300));
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if output.status.code() == Some(143) && stderr.contains("stopped by SIGTERM") {
+        assert!(!stderr.contains("run the same command again"), "{stderr}");
+        assert!(
+            stderr.contains("next --full starts the rebuild over"),
+            "{stderr}"
+        );
+    }
+    // The live index was left as it was.
+    assert_each_once(&sandbox, total);
+}

@@ -1,7 +1,8 @@
 //! `newsidx ingest DIR...`: bring the index up to date with corpus folders.
 //!
 //! SIGINT and SIGTERM ask the run to stop at the next batch boundary (a second one ends it at
-//! once); what was committed stays, and the next run carries on from there.
+//! once); what was committed stays, and the next run carries on from there (except a `--full`
+//! rebuild, which the next `--full` starts over, the live index untouched meanwhile).
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -91,12 +92,21 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         } else {
             "SIGINT"
         };
-        writeln!(
-            std::io::stderr(),
-            "newsidx: stopped by {name} after {} commit(s); the index at {} is consistent, run the same command again to carry on",
-            summary.commits,
-            cli.index.display()
-        )?;
+        if args.full && summary.rebuilt.is_some() {
+            // An unfinished `--full` rebuild is not resumed: the next `--full` starts over.
+            writeln!(
+                std::io::stderr(),
+                "newsidx: stopped by {name} during the --full rebuild; the live index at {} is unchanged and searchable, and the next --full starts the rebuild over",
+                cli.index.display()
+            )?;
+        } else {
+            writeln!(
+                std::io::stderr(),
+                "newsidx: stopped by {name} after {} commit(s); the index at {} is consistent, run the same command again to carry on",
+                summary.commits,
+                cli.index.display()
+            )?;
+        }
         if args.json {
             super::print_json(&summary)?;
         }

@@ -13,6 +13,15 @@
 //! does them again. Every change is "delete the file's documents, add its new ones", so doing a
 //! file twice leaves it indexed once. A rebuild (new schema or analyzer, or `--full`) is written
 //! into a new generation and published at the end (see [`super::layout`]).
+//!
+//! Several files may hold an article with the same canonical URL (copies, moves, corrections);
+//! the index keeps one, by one rule that depends only on the files as they are now ([`ranks`]):
+//! the newest modification time, then the greatest key. Each file is decided as it is read,
+//! against the URL's current holder; every URL whose set of claimants changed in ways that
+//! decision cannot see (a holder changed or gone, a file that lost) is decided again at the end
+//! of the run over all its claimants ([`Applier::settle`]), so the result never depends on the
+//! order files were read in or on earlier runs. Those URLs are recorded with every commit, so a
+//! run stopped before the end leaves them to the next.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::ErrorKind;
@@ -30,11 +39,16 @@ use tantivy::{DocSet, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, T
 
 use super::layout;
 use super::lock;
-use super::manifest::{FileStamp, Manifest, Note, Payload};
+use super::manifest::{FileStamp, Manifest, Note, Payload, RootStamp};
 use super::{Access, NewsIndex};
 use crate::error::{Error, Result};
 use crate::extract::{extract_all, ExtractError, ExtractOptions};
-use crate::walk::{relative_path, walk, CorpusFile, ProblemKind};
+use crate::walk::{escaped, key_to_path, relative_key, walk, CorpusFile, ProblemKind};
+
+/// How many times one run decides contested URLs again before leaving the rest, recorded, to
+/// the next run. Each round reads the files that win a URL back; a round starts another only
+/// when a file read back changes another URL's claimants, which settles in two or three.
+const SETTLE_ROUNDS: usize = 16;
 
 /// Settings of one ingest run.
 #[derive(Clone, Debug)]
@@ -54,6 +68,10 @@ pub struct IngestOptions {
     pub writer_memory: usize,
     /// Set to a non-zero value (a signal number) to stop at the next batch boundary.
     pub stop: Arc<AtomicUsize>,
+    /// For tests of crash safety: fail the run after this many steps (files applied, commits,
+    /// URLs decided again), keeping nothing since the last commit, as a kill would.
+    #[doc(hidden)]
+    pub abort_after: Option<usize>,
 }
 
 impl Default for IngestOptions {
@@ -67,6 +85,7 @@ impl Default for IngestOptions {
             commit_interval: Duration::from_secs(60),
             writer_memory: 128 * 1024 * 1024,
             stop: Arc::new(AtomicUsize::new(0)),
+            abort_after: None,
         }
     }
 }
@@ -147,7 +166,7 @@ pub fn ingest(
     on_progress: &mut dyn FnMut(Progress),
 ) -> Result<IngestSummary> {
     let started = Instant::now();
-    let mut corpora = Vec::new();
+    let mut corpora: Vec<Corpus> = Vec::new();
     for root in roots {
         if !root.is_dir() {
             return Err(Error::Usage(format!(
@@ -159,22 +178,64 @@ pub fn ingest(
             path: root.clone(),
             source,
         })?;
+        let stamp = {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(&canonical)
+                .ok()
+                .map(|metadata| RootStamp {
+                    device: metadata.dev(),
+                    inode: metadata.ino(),
+                })
+        };
         corpora.push(Corpus {
+            label: corpus_label(root, &canonical),
             root: root.clone(),
-            key: canonical
-                .to_string_lossy()
-                .trim_end_matches('/')
-                .to_string(),
+            canonical,
+            stamp,
+            skip: Vec::new(),
+            prefix: None,
         });
     }
     // A folder given twice, or inside another one given, would be walked twice.
-    let keys: Vec<String> = corpora.iter().map(|corpus| corpus.key.clone()).collect();
+    let canonicals: Vec<PathBuf> = corpora
+        .iter()
+        .map(|corpus| corpus.canonical.clone())
+        .collect();
     let mut kept = HashSet::new();
     corpora.retain(|corpus| {
-        let inside_another = corpora_hold(&keys, &corpus.key);
-        !inside_another && kept.insert(corpus.key.clone())
+        let inside_another = canonicals
+            .iter()
+            .any(|other| other != &corpus.canonical && corpus.canonical.starts_with(other));
+        !inside_another && kept.insert(corpus.canonical.clone())
     });
+    let mut labels = HashSet::new();
+    for corpus in &corpora {
+        if !labels.insert(corpus.label.clone()) {
+            return Err(Error::Usage(format!(
+                "two corpus folders are named {}: the index names each folder's files by the \
+                 folder's name, so give folders with different names",
+                corpus.label
+            )));
+        }
+    }
+    // With several folders in one run, an article without a URL is known by its folder's name
+    // and its path, so that `2024/berita.txt` in two folders are two articles.
+    if corpora.len() > 1 {
+        for corpus in &mut corpora {
+            corpus.prefix = Some(Arc::from(corpus.label.as_str()));
+        }
+    }
     let _lock = lock::acquire(index_path, options.wait)?;
+    // An index kept inside a corpus folder is not part of the corpus.
+    if let Ok(index_canonical) = std::fs::canonicalize(index_path) {
+        for corpus in &mut corpora {
+            if let Ok(inside) = index_canonical.strip_prefix(&corpus.canonical) {
+                if !inside.as_os_str().is_empty() {
+                    corpus.skip.push(corpus.root.join(inside));
+                }
+            }
+        }
+    }
     let timezone = options.extract.default_offset.to_string();
 
     let mut summary = IngestSummary {
@@ -187,10 +248,25 @@ pub fn ingest(
         summary.rebuilt = Some(reason.clone());
     }
     let news = Arc::new(target.news);
-    let payload = match super::manifest::read_payload(&news.index) {
+    let mut payload = match super::manifest::read_payload(&news.index) {
         Ok(Some(payload)) if payload.mismatch(&timezone).is_none() => payload,
         _ => Payload::new(&timezone),
     };
+    // A folder recorded under another name that is the very folder walked now (same device
+    // and inode) was moved or renamed: its files are known again under the new name, and the
+    // old name's records go at the end of a complete walk.
+    let mut moved = Vec::new();
+    for (label, stamp) in &payload.roots {
+        let walked_now = corpora.iter().any(|corpus| &corpus.label == label);
+        if !walked_now && corpora.iter().any(|corpus| corpus.stamp == Some(*stamp)) {
+            moved.push(label.clone());
+        }
+    }
+    for corpus in &corpora {
+        if let Some(stamp) = corpus.stamp {
+            payload.roots.insert(corpus.label.clone(), stamp);
+        }
+    }
     let manifest =
         Arc::new(Manifest::load(&news.index, &payload.notes).map_err(|source| news.error(source))?);
     let threads = if options.threads == 0 {
@@ -214,7 +290,6 @@ pub fn ingest(
         .try_into()
         .map_err(|source| news.error(source))?;
     let mut state = Applier::new(Arc::clone(&news), writer, reader, payload, options)?;
-    state.shadow_holders();
     if target.publish_now {
         // A first build is live from its first commit, so a crash resumes it like any update.
         state.commit(&mut summary, true)?;
@@ -270,8 +345,14 @@ pub fn ingest(
                 on_progress(Progress::Skipped(&skipped));
                 summary.skipped.push(skipped);
             }
-            state.remove_vanished(&manifest, &corpora, &report.unreadable, &mut summary)?;
-            state.resurrect(&corpora, &mut summary, on_progress)?;
+            state.remove_vanished(
+                &manifest,
+                &corpora,
+                &moved,
+                &report.unreadable,
+                &mut summary,
+            )?;
+            state.settle(&corpora, &mut summary, on_progress)?;
             state.commit(&mut summary, target.rebuild.is_some())?;
             summary.documents = state.finish()?;
             if target.rebuild.is_some() {
@@ -294,19 +375,49 @@ pub fn ingest(
     Ok(summary)
 }
 
-/// One corpus folder as given, and the key prefix of its files.
+/// One corpus folder as given, and the name its files' keys start with.
 struct Corpus {
     root: PathBuf,
-    key: String,
+    canonical: PathBuf,
+    /// The folder's name: the first part of its files' keys.
+    label: String,
+    /// The folder's device and inode, when they could be read.
+    stamp: Option<RootStamp>,
+    /// Folders under `root` not to walk (the index, when it is kept inside).
+    skip: Vec<PathBuf>,
+    /// What ids of articles without a URL start with, when several folders are walked.
+    prefix: Option<Arc<str>>,
 }
 
 impl Corpus {
     fn holds(&self, key: &str) -> bool {
-        corpora_hold(std::slice::from_ref(&self.key), key)
+        corpora_hold(std::slice::from_ref(&self.label), key)
+    }
+
+    /// The key of the file at `path` under this folder.
+    fn key_of(&self, path: &Path) -> String {
+        if path == self.root {
+            return self.label.clone();
+        }
+        format!("{}/{}", self.label, relative_key(&self.root, path))
     }
 }
 
-/// True when `key` lies strictly inside one of the folders `roots`.
+/// The name a corpus folder's files are keyed under: the last part of the path as given (so a
+/// link swapped to another folder keeps its name), or of the folder it leads to when the path
+/// ends in `.` or `..`.
+fn corpus_label(root: &Path, canonical: &Path) -> String {
+    let given = match root.components().next_back() {
+        Some(std::path::Component::Normal(name)) => Some(name),
+        _ => None,
+    };
+    given
+        .or_else(|| canonical.file_name())
+        .map(|name| escaped(name, '%'))
+        .unwrap_or_else(|| "/".to_string())
+}
+
+/// True when `key` lies strictly inside one of the folders (or folder names) `roots`.
 fn corpora_hold(roots: &[String], key: &str) -> bool {
     roots.iter().any(|root| {
         key.len() > root.len()
@@ -427,6 +538,8 @@ struct WalkReport {
 struct Job {
     key: String,
     file: CorpusFile,
+    /// What the ids of its articles without a URL start with, if anything.
+    prefix: Option<Arc<str>>,
     /// Its stamp as recorded, when the manifest has one.
     previous: Option<FileStamp>,
     /// True when the index may hold documents or a note of this file.
@@ -469,6 +582,7 @@ fn walk_corpora(
         let mut files = 0usize;
         walk(
             &corpus.root,
+            &corpus.skip,
             |file| {
                 if stop.load(Ordering::Relaxed) != 0 {
                     stopped = true;
@@ -476,7 +590,7 @@ fn walk_corpora(
                 }
                 files += 1;
                 counters.seen.fetch_add(1, Ordering::Relaxed);
-                let key = format!("{}/{}", corpus.key, file.relative);
+                let key = format!("{}/{}", corpus.label, file.key);
                 let previous = match manifest.files.get(&key) {
                     Some(entry) => {
                         entry.seen.store(true, Ordering::Relaxed);
@@ -491,6 +605,7 @@ fn walk_corpora(
                 let job = Job {
                     key,
                     file,
+                    prefix: corpus.prefix.clone(),
                     recorded: previous.is_some(),
                     previous,
                 };
@@ -502,13 +617,7 @@ fn walk_corpora(
             },
             |problem| {
                 if problem.kind == ProblemKind::Unreadable {
-                    let relative = relative_path(&corpus.root, &problem.path);
-                    let key = if problem.path == corpus.root {
-                        corpus.key.clone()
-                    } else {
-                        format!("{}/{relative}", corpus.key)
-                    };
-                    report.unreadable.push(key);
+                    report.unreadable.push(corpus.key_of(&problem.path));
                 }
                 report.problems.push(problem);
             },
@@ -520,7 +629,7 @@ fn walk_corpora(
         if files == 0 && manifest.files.keys().any(|key| corpus.holds(key)) {
             // An empty corpus that used to hold files is more often a missing mount than a
             // deliberate purge: keep its articles and say so.
-            report.unreadable.push(corpus.key.clone());
+            report.unreadable.push(corpus.label.clone());
             report.problems.push(crate::walk::WalkProblem {
                 path: corpus.root.clone(),
                 reason: "no files found, but the index holds files from this folder: they are \
@@ -560,7 +669,7 @@ fn process(job: Job, news: &NewsIndex, options: &ExtractOptions) -> Outcome {
         modified: job.file.modified,
         hash: xxhash_rust::xxh3::xxh3_64(&bytes),
     };
-    let (articles, problems) = match extract_all(&bytes, &job.file.relative, options) {
+    let (mut articles, problems) = match extract_all(&bytes, &job.file.relative, options) {
         Ok(extracted) if !extracted.articles.is_empty() => (extracted.articles, extracted.problems),
         Ok(_) => {
             return Outcome::Failed {
@@ -577,6 +686,21 @@ fn process(job: Job, news: &NewsIndex, options: &ExtractOptions) -> Outcome {
             }
         }
     };
+    if articles.len() > 1 {
+        // A file holds a URL once: the first of its records with that URL.
+        let mut urls = HashSet::new();
+        articles.retain(|article| {
+            article
+                .url
+                .as_ref()
+                .is_none_or(|url| urls.insert(url.clone()))
+        });
+    }
+    if let Some(prefix) = &job.prefix {
+        for article in articles.iter_mut().filter(|article| article.url.is_none()) {
+            article.id = format!("{prefix}/{}", article.id);
+        }
+    }
     let fields = &news.fields;
     let documents = articles
         .iter()
@@ -604,9 +728,21 @@ struct Holder {
     stamp: FileStamp,
 }
 
+/// The rule for which of several files holds a canonical URL, the same in every run and in a
+/// fresh build: the file with the newest modification time, then the greatest key (bytewise).
+/// It depends only on the files as they are now, never on the order they were read in.
+fn ranks(file: (i64, &str), over: (i64, &str)) -> bool {
+    file > over
+}
+
+fn rank_of(holder: &Holder) -> (i64, &str) {
+    (holder.stamp.modified, holder.key.as_str())
+}
+
 /// The `ingest_*` columns of one committed segment, for finding who holds a URL.
 struct IngestColumns {
     segment: tantivy::SegmentReader,
+    store: tantivy::store::StoreReader,
     files: StrColumn,
     sizes: Column<u64>,
     times: Column<i64>,
@@ -629,10 +765,18 @@ struct Applier {
     batch_started: Instant,
     commit_files: usize,
     commit_interval: Duration,
-    /// For each file, the files that lost a URL to it (from the payload).
-    shadowing: HashMap<String, Vec<String>>,
-    /// Files to read again at the end because the file that shadowed them changed or went.
-    to_resurrect: BTreeSet<String>,
+    /// URLs deleted by id since the last commit: their committed articles are gone.
+    batch_deleted_urls: HashSet<String>,
+    /// Files with URL articles written since the last commit.
+    batch_written: HashSet<String>,
+    /// For each contested URL, the recorded files whose article with it lost (from the notes).
+    losers: HashMap<String, BTreeSet<String>>,
+    /// URLs whose holder is to be decided again before the run ends.
+    unsettled: BTreeSet<String>,
+    /// Unsettled URLs whose claimants this run cannot read (a folder not walked this run).
+    deferred: BTreeSet<String>,
+    /// Steps left before the test hook [`IngestOptions::abort_after`] aborts the run.
+    abort_in: Option<usize>,
     /// Recorded files handled this run (changed, removed), so that none of them is taken for
     /// vanished at the end.
     handled: HashSet<String>,
@@ -660,26 +804,73 @@ impl Applier {
             batch_started: Instant::now(),
             commit_files: options.commit_files.max(1),
             commit_interval: options.commit_interval,
-            shadowing: HashMap::new(),
-            to_resurrect: BTreeSet::new(),
+            batch_deleted_urls: HashSet::new(),
+            batch_written: HashSet::new(),
+            losers: HashMap::new(),
+            unsettled: BTreeSet::new(),
+            deferred: BTreeSet::new(),
+            abort_in: options.abort_after,
             handled: HashSet::new(),
             extract: options.extract.clone(),
             stop: Arc::clone(&options.stop),
         };
+        applier.unsettled = std::mem::take(&mut applier.payload.pending);
+        for (key, note) in &applier.payload.notes {
+            for url in &note.lost {
+                applier
+                    .losers
+                    .entry(url.clone())
+                    .or_default()
+                    .insert(key.clone());
+            }
+        }
         applier.load_columns()?;
         Ok(applier)
     }
 
-    /// Indexes who shadowed whom, from the payload.
-    fn shadow_holders(&mut self) {
-        for (key, note) in &self.payload.notes {
-            for holder in &note.shadowed_by {
-                self.shadowing
-                    .entry(holder.clone())
-                    .or_default()
-                    .push(key.clone());
+    /// The test hook: counts one step, and fails the run (as a kill would end it: nothing
+    /// since the last commit is kept) when [`IngestOptions::abort_after`] steps have passed.
+    fn step(&mut self) -> Result<()> {
+        match self.abort_in {
+            Some(0) => Err(Error::Usage(
+                "stopped on purpose (abort_after) for a test".to_string(),
+            )),
+            Some(left) => {
+                self.abort_in = Some(left - 1);
+                Ok(())
             }
+            None => Ok(()),
         }
+    }
+
+    /// Records that `key`'s article with `url` lost to another file's.
+    fn note_loss(&mut self, key: &str, stamp: FileStamp, url: &str) {
+        self.payload
+            .notes
+            .entry(key.to_string())
+            .or_insert_with(|| Note {
+                stamp,
+                skipped: None,
+                lost: BTreeSet::new(),
+            })
+            .lost
+            .insert(url.to_string());
+        self.losers
+            .entry(url.to_string())
+            .or_default()
+            .insert(key.to_string());
+    }
+
+    /// Deletes every article with `url` as its id, committed or of this batch.
+    fn drop_url(&mut self, url: &str) {
+        // An article's id is its URL when it has one.
+        self.delete(Term::from_field_text(self.news.fields.id, url));
+        self.batch_deleted_urls.insert(url.to_string());
+        self.batch_urls.remove(url);
+    }
+
+    fn is_contested(&self, url: &str) -> bool {
+        self.losers.get(url).is_some_and(|keys| !keys.is_empty())
     }
 
     fn load_columns(&mut self) -> Result<()> {
@@ -692,6 +883,9 @@ impl Applier {
                 continue;
             };
             columns.push(IngestColumns {
+                store: segment
+                    .get_store_reader(1)
+                    .map_err(|source| error(source.into()))?,
                 segment: segment.clone(),
                 files,
                 sizes: fast.u64("ingest_size").map_err(error)?,
@@ -717,6 +911,7 @@ impl Applier {
             }
             match outcomes.recv_timeout(Duration::from_millis(200)) {
                 Ok(outcome) => {
+                    self.step()?;
                     self.apply(outcome, summary, on_progress)?;
                     counters.processed.fetch_add(1, Ordering::Relaxed);
                 }
@@ -758,34 +953,30 @@ impl Applier {
                     summary.records_skipped.push(skipped);
                 }
                 self.forget(&job.key, job.recorded, summary)?;
-                let mut lost_to = BTreeSet::new();
+                let mut lost = Vec::new();
                 for (url, document) in documents {
                     if let Some(url) = url {
                         match self.url_holder(&url)? {
                             Some(holder) if holder.key != job.key => {
-                                if (stamp.modified, job.key.as_str())
-                                    > (holder.stamp.modified, holder.key.as_str())
-                                {
-                                    // An article's id is its URL when it has one.
-                                    self.delete(Term::from_field_text(self.news.fields.id, &url));
+                                // Decided now against the holder; decided again at the end
+                                // over every claimant, as the holder may yet change or go.
+                                self.unsettled.insert(url.clone());
+                                if ranks((stamp.modified, &job.key), rank_of(&holder)) {
+                                    self.drop_url(&url);
                                     summary.articles_removed += 1;
-                                    self.payload
-                                        .notes
-                                        .entry(holder.key.clone())
-                                        .or_insert_with(|| Note {
-                                            stamp: holder.stamp,
-                                            skipped: None,
-                                            shadowed_by: BTreeSet::new(),
-                                        })
-                                        .shadowed_by
-                                        .insert(job.key.clone());
+                                    self.note_loss(&holder.key, holder.stamp, &url);
                                 } else {
-                                    lost_to.insert(holder.key);
+                                    lost.push(url);
                                     continue;
                                 }
                             }
-                            _ => {}
+                            _ => {
+                                if self.is_contested(&url) {
+                                    self.unsettled.insert(url.clone());
+                                }
+                            }
                         }
+                        self.batch_written.insert(job.key.clone());
                         self.batch_urls.insert(
                             url,
                             Holder {
@@ -799,15 +990,8 @@ impl Applier {
                         .map_err(|source| self.news.error(source))?;
                     summary.articles_indexed += 1;
                 }
-                if !lost_to.is_empty() {
-                    self.payload.notes.insert(
-                        job.key.clone(),
-                        Note {
-                            stamp,
-                            skipped: None,
-                            shadowed_by: lost_to,
-                        },
-                    );
+                for url in lost {
+                    self.note_loss(&job.key, stamp, &url);
                 }
                 match job.previous {
                     None => summary.files_added += 1,
@@ -823,7 +1007,7 @@ impl Applier {
                     Note {
                         stamp,
                         skipped: Some(reason.clone()),
-                        shadowed_by: BTreeSet::new(),
+                        lost: BTreeSet::new(),
                     },
                 );
                 self.pending += 1;
@@ -858,38 +1042,75 @@ impl Applier {
         summary.skipped.push(skipped);
     }
 
-    /// Deletes every document of `key` and its note; files it shadowed get read again later.
-    /// A file the index has no record of has nothing to delete, which saves a first build
-    /// one lookup per file; nor is it kept in `handled`, which only recorded files are checked
-    /// against (a first build of 800,000 files would hold every path there until the end).
+    /// Deletes every document of `key` (committed or of this batch) and its note; the
+    /// contested URLs it held are decided again at the end. A file the index has no record of
+    /// has nothing to delete, which saves a first build one lookup per file; nor is it kept in
+    /// `handled`, which only recorded files are checked against (a first build of 800,000
+    /// files would hold every path there until the end).
     fn forget(&mut self, key: &str, recorded: bool, summary: &mut IngestSummary) -> Result<()> {
         if !recorded {
             return Ok(());
         }
         self.handled.insert(key.to_string());
-        if let Some(shadowed) = self.shadowing.remove(key) {
-            self.to_resurrect.extend(shadowed);
+        if let Some(note) = self.payload.notes.remove(key) {
+            for url in note.lost {
+                if let Some(keys) = self.losers.get_mut(&url) {
+                    keys.remove(key);
+                    if keys.is_empty() {
+                        self.losers.remove(&url);
+                    }
+                }
+            }
         }
-        self.payload.notes.remove(key);
-        let count = self.live_documents(key)?;
-        if count > 0 {
-            summary.articles_removed += count;
-            self.delete(Term::from_field_text(self.news.fields.ingest_file, key));
+        if self.batch_written.remove(key) {
+            let losers = &self.losers;
+            let unsettled = &mut self.unsettled;
+            self.batch_urls.retain(|url, holder| {
+                if holder.key != key {
+                    return true;
+                }
+                if losers.contains_key(url) {
+                    unsettled.insert(url.clone());
+                }
+                false
+            });
         }
+        let documents = if self.batch_deleted.contains(key) {
+            Vec::new()
+        } else {
+            self.live_docs(self.news.fields.ingest_file, key)?
+        };
+        summary.articles_removed += documents.len();
+        if !self.losers.is_empty() {
+            // A contested URL this file held has lost its holder: another claimant takes it.
+            for (segment, doc) in documents {
+                let id = self.stored_id(segment, doc)?;
+                if self.losers.contains_key(&id) {
+                    self.unsettled.insert(id);
+                }
+            }
+        }
+        // Also deletes what this batch wrote for the file (a file read back at the end).
+        self.delete(Term::from_field_text(self.news.fields.ingest_file, key));
         self.batch_deleted.insert(key.to_string());
         Ok(())
     }
 
-    fn delete(&mut self, term: Term) {
-        self.writer.delete_term(term);
+    /// The id of committed document `doc` of segment `segment`.
+    fn stored_id(&self, segment: usize, doc: tantivy::DocId) -> Result<String> {
+        let document: TantivyDocument = self.columns[segment]
+            .store
+            .get(doc)
+            .map_err(|source| self.news.error(source))?;
+        Ok(document
+            .get_first(self.news.fields.id)
+            .and_then(|value| tantivy::schema::Value::as_str(&value))
+            .unwrap_or_default()
+            .to_string())
     }
 
-    /// Committed, live documents of file `key` (not counting this batch's own).
-    fn live_documents(&self, key: &str) -> Result<usize> {
-        if self.batch_deleted.contains(key) {
-            return Ok(0);
-        }
-        Ok(self.live_docs(self.news.fields.ingest_file, key)?.len())
+    fn delete(&mut self, term: Term) {
+        self.writer.delete_term(term);
     }
 
     /// The file that holds an article with canonical URL `url`, if any.
@@ -897,6 +1118,15 @@ impl Applier {
         if let Some(holder) = self.batch_urls.get(url) {
             return Ok(Some(holder.clone()));
         }
+        if self.batch_deleted_urls.contains(url) {
+            return Ok(None);
+        }
+        Ok(self.committed_holders(url)?.into_iter().next())
+    }
+
+    /// The files whose committed, live articles have id `url` (normally one at most).
+    fn committed_holders(&self, url: &str) -> Result<Vec<Holder>> {
+        let mut holders = Vec::new();
         // An article's id is its URL when it has one; no other id looks like a URL.
         for (segment, doc) in self.live_docs(self.news.fields.id, url)? {
             let columns = &self.columns[segment];
@@ -913,10 +1143,10 @@ impl Applier {
                     modified: columns.times.first(doc).unwrap_or(0),
                     hash: columns.hashes.first(doc).unwrap_or(0),
                 };
-                return Ok(Some(Holder { key, stamp }));
+                holders.push(Holder { key, stamp });
             }
         }
-        Ok(None)
+        Ok(holders)
     }
 
     /// The committed, not deleted documents whose `field` holds `text`: (segment, doc) pairs.
@@ -950,11 +1180,13 @@ impl Applier {
         Ok(found)
     }
 
-    /// Removes recorded files under the walked corpora that the walk did not see.
+    /// Removes recorded files under the walked corpora that the walk did not see, and every
+    /// file recorded under the old name of a folder that was moved (`moved`).
     fn remove_vanished(
         &mut self,
         manifest: &Manifest,
         corpora: &[Corpus],
+        moved: &[String],
         unreadable: &[String],
         summary: &mut IngestSummary,
     ) -> Result<()> {
@@ -964,7 +1196,7 @@ impl Applier {
             .filter(|(key, entry)| {
                 !entry.seen.load(Ordering::Relaxed)
                     && !self.handled.contains(key.as_str())
-                    && corpora.iter().any(|corpus| corpus.holds(key))
+                    && (corpora.iter().any(|corpus| corpus.holds(key)) || corpora_hold(moved, key))
                     && !unreadable.iter().any(|folder| key.as_str() == folder)
                     && !corpora_hold(unreadable, key)
             })
@@ -972,73 +1204,153 @@ impl Applier {
             .collect();
         gone.sort();
         for key in gone {
+            self.step()?;
             self.forget(key, true, summary)?;
             summary.files_removed += 1;
             self.pending += 1;
         }
+        for label in moved {
+            self.payload.roots.remove(label);
+        }
         Ok(())
     }
 
-    /// Reads again the files whose article lost its URL to a file that has since changed or
-    /// gone, so that their article comes back when it should.
-    fn resurrect(
+    /// Decides again who holds each unsettled URL, over all its claimants: the files whose
+    /// committed article has it, and the recorded files whose article lost it. When the
+    /// holder is not the one [`ranks`] puts first, the URL's articles are deleted, their files
+    /// noted as losers, and the first file read back, which may unsettle other URLs: rounds
+    /// go on until none is left (or [`SETTLE_ROUNDS`], the rest recorded for the next run).
+    fn settle(
         &mut self,
         corpora: &[Corpus],
         summary: &mut IngestSummary,
         on_progress: &mut dyn FnMut(Progress),
     ) -> Result<()> {
-        let keys: Vec<String> = std::mem::take(&mut self.to_resurrect).into_iter().collect();
-        for key in keys {
-            let Some(corpus) = corpora.iter().find(|corpus| corpus.holds(&key)) else {
-                continue;
-            };
-            let relative = key[corpus.key.len() + 1..].to_string();
-            let path = corpus.root.join(&relative);
-            let Ok(metadata) = std::fs::metadata(&path) else {
-                continue;
-            };
-            let modified = metadata
-                .modified()
-                .ok()
-                .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |since| {
-                    i64::try_from(since.as_nanos()).unwrap_or(i64::MAX)
-                });
-            let previous = self.payload.notes.get(&key).map(|note| note.stamp);
-            let job = Job {
-                key,
-                file: CorpusFile {
-                    path,
-                    relative,
-                    size: metadata.len(),
-                    modified,
-                },
-                previous,
-                recorded: true,
-            };
-            let outcome = process(job, &self.news, &self.extract);
-            // Coming back is not a change of the file itself: only its articles count.
-            let counts = (
-                summary.files_added,
-                summary.files_updated,
-                summary.files_touched,
-            );
-            self.apply(outcome, summary, on_progress)?;
-            (
-                summary.files_added,
-                summary.files_updated,
-                summary.files_touched,
-            ) = counts;
+        for _ in 0..SETTLE_ROUNDS {
+            if self.unsettled.is_empty() {
+                break;
+            }
+            // Committed first, so that this run's articles are found like earlier ones.
+            self.step()?;
+            self.commit(summary, true)?;
+            let urls = std::mem::take(&mut self.unsettled);
+            let mut read_back = BTreeSet::new();
+            for url in urls {
+                let holders = self.committed_holders(&url)?;
+                let mut claimants = holders.clone();
+                for key in self.losers.get(&url).into_iter().flatten() {
+                    if let Some(note) = self.payload.notes.get(key) {
+                        claimants.push(Holder {
+                            key: key.clone(),
+                            stamp: note.stamp,
+                        });
+                    }
+                }
+                let Some(first) = claimants
+                    .iter()
+                    .reduce(|best, next| {
+                        if ranks(rank_of(next), rank_of(best)) {
+                            next
+                        } else {
+                            best
+                        }
+                    })
+                    .cloned()
+                else {
+                    continue;
+                };
+                if holders.len() == 1 && holders[0].key == first.key {
+                    continue;
+                }
+                if !corpora.iter().any(|corpus| corpus.holds(&first.key)) {
+                    // Its folder is not walked this run: the URL waits for a run that walks it.
+                    self.deferred.insert(url);
+                    continue;
+                }
+                self.step()?;
+                self.drop_url(&url);
+                summary.articles_removed += holders.len();
+                for holder in holders.iter().filter(|holder| holder.key != first.key) {
+                    self.note_loss(&holder.key, holder.stamp, &url);
+                }
+                self.pending += 1;
+                read_back.insert(first.key);
+                // Checked once more after the first file is read back.
+                self.unsettled.insert(url);
+            }
+            for key in read_back {
+                self.step()?;
+                self.read_back(key, corpora, summary, on_progress)?;
+            }
         }
+        Ok(())
+    }
+
+    /// Reads file `key` again and applies it as a change: it now holds the URLs it ranks
+    /// first for. Its file counts do not change: it is the same file.
+    fn read_back(
+        &mut self,
+        key: String,
+        corpora: &[Corpus],
+        summary: &mut IngestSummary,
+        on_progress: &mut dyn FnMut(Progress),
+    ) -> Result<()> {
+        let Some(corpus) = corpora.iter().find(|corpus| corpus.holds(&key)) else {
+            return Ok(());
+        };
+        let path = key_to_path(&corpus.root, &key[corpus.label.len() + 1..]);
+        let (size, modified) = match std::fs::metadata(&path) {
+            Ok(metadata) => (
+                metadata.len(),
+                metadata
+                    .modified()
+                    .ok()
+                    .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |since| {
+                        i64::try_from(since.as_nanos()).unwrap_or(i64::MAX)
+                    }),
+            ),
+            // Gone since the walk: processing it finds it vanished and forgets it.
+            Err(_) => (0, 0),
+        };
+        let previous = self.payload.notes.get(&key).map(|note| note.stamp);
+        let job = Job {
+            file: CorpusFile {
+                relative: crate::walk::relative_path(&corpus.root, &path),
+                key: key[corpus.label.len() + 1..].to_string(),
+                path,
+                size,
+                modified,
+            },
+            key,
+            prefix: corpus.prefix.clone(),
+            previous,
+            recorded: true,
+        };
+        let outcome = process(job, &self.news, &self.extract);
+        let counts = (
+            summary.files_added,
+            summary.files_updated,
+            summary.files_touched,
+        );
+        self.apply(outcome, summary, on_progress)?;
+        (
+            summary.files_added,
+            summary.files_updated,
+            summary.files_touched,
+        ) = counts;
         Ok(())
     }
 
     /// Commits the batch with the manifest's notes, when anything is pending.
     /// `force` commits even an empty batch, so that a new index records its versions.
     fn commit(&mut self, summary: &mut IngestSummary, force: bool) -> Result<()> {
-        if self.pending == 0 && !force {
+        let unsettled: BTreeSet<String> = self.unsettled.union(&self.deferred).cloned().collect();
+        if self.pending == 0 && !force && unsettled == self.payload.pending {
             return Ok(());
         }
+        self.step()?;
+        self.payload.pending = unsettled;
         let payload = serde_json::to_string(&self.payload)
             .map_err(|error| Error::Usage(format!("cannot record the manifest: {error}")))?;
         let mut prepared = self
@@ -1055,6 +1367,8 @@ impl Applier {
         self.load_columns()?;
         self.batch_urls.clear();
         self.batch_deleted.clear();
+        self.batch_deleted_urls.clear();
+        self.batch_written.clear();
         self.pending = 0;
         self.batch_started = Instant::now();
         summary.commits += 1;

@@ -5,6 +5,10 @@
 //! (the `ingest_*` fields). Files that are recorded without an article of their own (a skipped
 //! file, or one whose article lost to another file with the same canonical URL) are listed in
 //! tantivy's commit payload, together with the schema and analyzer versions of the index.
+//!
+//! A file's key is its corpus folder's name, `/`, and its path relative to that folder, kept
+//! byte for byte ([`crate::walk::relative_key`]): it names the file wherever the folder is
+//! mounted or linked from.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::AtomicBool;
@@ -15,8 +19,9 @@ use tantivy::Index;
 use super::schema::SCHEMA_VERSION;
 use crate::analysis::ANALYZER_VERSION;
 
-/// Version of the payload's own layout.
-const PAYLOAD_FORMAT: u32 = 1;
+/// Version of the payload's own layout, and of how files are keyed. Format 2: keys relative to
+/// the corpus folder (format 1 used absolute paths), and notes list the URLs a file lost.
+const PAYLOAD_FORMAT: u32 = 2;
 
 /// What a file looked like when it was read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,9 +41,16 @@ pub struct Note {
     /// Why the file gave no article.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
-    /// Files whose article with the same canonical URL was kept instead of one of this file's.
+    /// Canonical URLs of this file's articles that another file's article holds instead.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub shadowed_by: BTreeSet<String>,
+    pub lost: BTreeSet<String>,
+}
+
+/// The identity of a corpus folder, to tell a moved folder from a new one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootStamp {
+    pub device: u64,
+    pub inode: u64,
 }
 
 /// The commit payload: versions the index was built with, and the noted files.
@@ -51,6 +63,12 @@ pub struct Payload {
     pub timezone: String,
     #[serde(default)]
     pub notes: BTreeMap<String, Note>,
+    /// Canonical URLs whose holder must be decided again (a run stopped before it could).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub pending: BTreeSet<String>,
+    /// Each corpus folder name the keys start with, and that folder's identity when last walked.
+    #[serde(default)]
+    pub roots: BTreeMap<String, RootStamp>,
 }
 
 impl Payload {
@@ -62,6 +80,8 @@ impl Payload {
             analyzer_version: ANALYZER_VERSION,
             timezone: timezone.to_string(),
             notes: BTreeMap::new(),
+            pending: BTreeSet::new(),
+            roots: BTreeMap::new(),
         }
     }
 
@@ -82,7 +102,14 @@ impl Payload {
     /// How the index's schema or analyzer differs from this newsidx's, if it does: a search
     /// then analyses queries differently from how the documents were indexed.
     pub fn outdated(&self) -> Option<String> {
-        if self.format != PAYLOAD_FORMAT || self.schema_version != SCHEMA_VERSION {
+        if self.format != PAYLOAD_FORMAT {
+            return Some(format!(
+                "it records its files in layout {}, this newsidx uses layout {PAYLOAD_FORMAT} \
+                 (files named relative to their corpus folder)",
+                self.format
+            ));
+        }
+        if self.schema_version != SCHEMA_VERSION {
             return Some(format!(
                 "its schema is version {}, this newsidx writes version {SCHEMA_VERSION}",
                 self.schema_version
@@ -186,7 +213,7 @@ mod tests {
     fn payload_round_trips_and_spots_version_changes() {
         let mut payload = Payload::new("+07:00");
         payload.notes.insert(
-            "/arsip/kosong.txt".to_string(),
+            "arsip/kosong.txt".to_string(),
             Note {
                 stamp: FileStamp {
                     size: 0,
@@ -194,7 +221,7 @@ mod tests {
                     hash: 7,
                 },
                 skipped: Some("empty file".to_string()),
-                shadowed_by: BTreeSet::new(),
+                lost: BTreeSet::new(),
             },
         );
         let text = serde_json::to_string(&payload).unwrap();
@@ -208,6 +235,11 @@ mod tests {
         };
         assert!(older.mismatch("+07:00").unwrap().contains("analyzer"));
         assert!(older.outdated().unwrap().contains("analyzer"));
+        let first_layout = Payload {
+            format: 1,
+            ..Payload::new("+07:00")
+        };
+        assert!(first_layout.outdated().unwrap().contains("layout 1"));
         let other_zone = Payload {
             timezone: "+08:00".to_string(),
             ..Payload::new("+07:00")

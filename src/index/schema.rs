@@ -35,7 +35,7 @@ pub struct Fields {
     pub format: Field,
     // --- Ingest state (owned by `index::manifest`): which file each article came from and what
     // that file looked like, so the index and the record of what it holds commit together.
-    /// The source file's key (canonical corpus root + relative path): indexed to delete by it.
+    /// The source file's key (folder name + path inside it, as bytes): indexed to delete by it.
     pub ingest_file: Field,
     /// The source file's size in bytes when it was read.
     pub ingest_size: Field,
