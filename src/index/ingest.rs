@@ -140,7 +140,40 @@ pub enum Progress<'a> {
 
 /// Brings the index at `index_path` up to date with the files under `roots`: new and changed
 /// files are (re)indexed, vanished ones removed, unchanged ones left unopened.
+///
+/// A failed write (a full disk) leaves the index as the last commit left it: what the run
+/// wrote is removed, and a rebuild's unfinished generation with it. A panic while reading the
+/// index (a damaged file) is [`Error::Damaged`]; a panic extracting one file skips that file.
 pub fn ingest(
+    index_path: &Path,
+    roots: &[PathBuf],
+    options: &IngestOptions,
+    on_progress: &mut dyn FnMut(Progress),
+) -> Result<IngestSummary> {
+    let outcome = super::health::guard(index_path, || {
+        ingest_run(index_path, roots, options, on_progress)
+    });
+    if let Err(Error::Write { .. }) = &outcome {
+        clean_after_failed_write(index_path);
+    }
+    outcome
+}
+
+/// Removes what a run that failed to write left behind, under the ingest lock; when another
+/// ingest has taken it meanwhile, that one cleans up instead.
+fn clean_after_failed_write(index_path: &Path) {
+    let Ok(_lock) = lock::acquire(index_path, None) else {
+        return;
+    };
+    if let Ok(Some(partial)) = layout::building(index_path) {
+        let _ = layout::remove_generation(index_path, &partial);
+    }
+    if let Ok(Some(live)) = layout::live(index_path) {
+        let _ = super::health::sweep(&live);
+    }
+}
+
+fn ingest_run(
     index_path: &Path,
     roots: &[PathBuf],
     options: &IngestOptions,
@@ -239,10 +272,21 @@ pub fn ingest(
             let extract_options = options.extract.clone();
             scope.spawn(move || {
                 for job in jobs {
-                    if outcomes
-                        .send(process(job, &news, &extract_options))
-                        .is_err()
-                    {
+                    // A panic on one file (a bug in extraction) skips that file, not the run.
+                    let (key, file) = (job.key.clone(), job.file.clone());
+                    let (previous, recorded) = (job.previous, job.recorded);
+                    let outcome =
+                        super::health::catch_panic(|| process(job, &news, &extract_options))
+                            .unwrap_or_else(|message| Outcome::Unrecorded {
+                                job: Job {
+                                    key,
+                                    file,
+                                    previous,
+                                    recorded,
+                                },
+                                reason: format!("extraction failed unexpectedly ({message})"),
+                            });
+                    if outcomes.send(outcome).is_err() {
                         break;
                     }
                 }
@@ -329,8 +373,25 @@ struct Target {
 /// Picks the generation to write: the live one when it can be updated in place, else a new
 /// (or a resumed, unfinished) rebuild beside it.
 fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
-    let live = layout::live(root)?;
     let building = layout::building(root)?;
+    let live = match layout::live(root) {
+        Ok(live) => live,
+        // A damaged `CURRENT` names nothing to update: a new index, live from its first commit.
+        Err(Error::Damaged { detail, .. }) => {
+            if let Some(stale) = building {
+                layout::remove_generation(root, &stale)?;
+            }
+            let dir = layout::new_generation(root)?;
+            let news = NewsIndex::create_dir(root, &dir, Access::Ingest)?;
+            return Ok(Target {
+                news,
+                rebuild: Some(detail),
+                publish_now: true,
+                replaced: None,
+            });
+        }
+        Err(error) => return Err(error),
+    };
     let reason = match &live {
         None => None,
         Some(_) if full => Some("--full was given".to_string()),
@@ -366,6 +427,8 @@ fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
             layout::remove_generation(root, &stale)?;
         }
         layout::remove_others(root, &[&live_dir])?;
+        // Files no commit relies on, left by a run that failed to write or was killed.
+        super::health::sweep(&live_dir)?;
         let news = NewsIndex::open_dir(root, &live_dir, Access::Ingest)?;
         return Ok(Target {
             news,
@@ -535,6 +598,7 @@ fn walk_corpora(
 
 /// Reads, hashes and extracts one file, and builds its documents.
 fn process(job: Job, news: &NewsIndex, options: &ExtractOptions) -> Outcome {
+    super::health::fault_panic(&job.file.path);
     if job.file.size > options.max_file_size {
         let reason = ExtractError::TooLarge {
             size: job.file.size,
@@ -796,7 +860,7 @@ impl Applier {
                     }
                     self.writer
                         .add_document(document)
-                        .map_err(|source| self.news.error(source))?;
+                        .map_err(|source| Error::write(&self.news.path, &source))?;
                     summary.articles_indexed += 1;
                 }
                 if !lost_to.is_empty() {
@@ -1041,14 +1105,10 @@ impl Applier {
         }
         let payload = serde_json::to_string(&self.payload)
             .map_err(|error| Error::Usage(format!("cannot record the manifest: {error}")))?;
-        let mut prepared = self
-            .writer
-            .prepare_commit()
-            .map_err(|source| self.news.error(source))?;
+        let write_error = |source| Error::write(&self.news.path, &source);
+        let mut prepared = self.writer.prepare_commit().map_err(write_error)?;
         prepared.set_payload(&payload);
-        prepared
-            .commit()
-            .map_err(|source| self.news.error(source))?;
+        prepared.commit().map_err(write_error)?;
         self.reader
             .reload()
             .map_err(|source| self.news.error(source))?;
@@ -1065,7 +1125,7 @@ impl Applier {
     fn finish(self) -> Result<u64> {
         self.writer
             .wait_merging_threads()
-            .map_err(|source| self.news.error(source))?;
+            .map_err(|source| Error::write(&self.news.path, &source))?;
         self.reader
             .reload()
             .map_err(|source| self.news.error(source))?;
