@@ -153,7 +153,7 @@ pub fn ingest(
     let outcome = super::health::guard(index_path, || {
         ingest_run(index_path, roots, options, on_progress)
     });
-    if let Err(Error::Write { .. }) = &outcome {
+    if let Err(Error::Write { .. } | Error::Io { .. }) = &outcome {
         clean_after_failed_write(index_path);
     }
     outcome
@@ -238,7 +238,7 @@ fn ingest_run(
             tantivy::TantivyError::LockFailure(..) => Error::Locked {
                 path: index_path.to_path_buf(),
             },
-            source => news.error(source),
+            source => Error::write(index_path, &source),
         })?;
     let reader = news
         .index
@@ -330,7 +330,7 @@ fn ingest_run(
         None => {
             summary.interrupted = true;
             state.commit(&mut summary, false)?;
-            summary.documents = state.finish()?;
+            summary.documents = state.stop()?;
         }
     }
     summary.files_skipped = summary.skipped.len();
@@ -399,6 +399,7 @@ fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
             Some("it was made by a newsidx without incremental ingest".to_string())
         }
         Some(dir) => match NewsIndex::open_dir(root, dir, Access::Search) {
+            Err(Error::Damaged { detail, .. }) => Some(format!("it is damaged: {detail}")),
             Err(error) => Some(format!("it cannot be read ({error})")),
             Ok(news) => match super::manifest::read_payload(&news.index) {
                 Err(error) => Some(format!("it cannot be read ({error})")),
@@ -1119,6 +1120,16 @@ impl Applier {
         self.batch_started = Instant::now();
         summary.commits += 1;
         Ok(())
+    }
+
+    /// Counts articles without waiting for background merges, for a run asked to stop: a
+    /// merge of large segments can take minutes, and what it wrote before the process ends is
+    /// removed by the next run (see `health::sweep`).
+    fn stop(self) -> Result<u64> {
+        self.reader
+            .reload()
+            .map_err(|source| self.news.error(source))?;
+        Ok(self.reader.searcher().num_docs())
     }
 
     /// Waits for background merges, so the run ends with a tidy index, and counts articles.

@@ -118,10 +118,7 @@ impl NewsIndex {
             Access::Ingest => reads::ReadDirectory::open(dir).map(Box::from),
         }
         .and_then(|directory| Index::create(directory, schema, schema::settings()))
-        .map_err(|source| Error::Index {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        .map_err(|source| Error::write(path, &source))?;
         Self::wrap(index, path, dir)
     }
 
