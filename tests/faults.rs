@@ -347,5 +347,6 @@ fn a_pathological_query_gives_one_note_per_kind() {
     let words: Vec<String> = (0..200).map(|at| format!("kata{at}")).collect();
     let output = sandbox.run(&["search", &words.join(" ")]);
     assert_eq!(stderr(&output).lines().count(), 1, "{}", stderr(&output));
-    assert!(stderr(&output).contains("64"), "{}", stderr(&output));
+    let cap = newsidx::search::query::MAX_QUERY_WORDS.to_string();
+    assert!(stderr(&output).contains(&cap), "{}", stderr(&output));
 }
