@@ -317,7 +317,12 @@ fn ingest_run(
             state.remove_vanished(&manifest, &corpora, &report.unreadable, &mut summary)?;
             state.resurrect(&corpora, &mut summary, on_progress)?;
             state.commit(&mut summary, target.rebuild.is_some())?;
-            summary.documents = state.finish()?;
+            // Everything is committed; a stop asked for meanwhile skips waiting for merges.
+            summary.documents = if options.stop.load(Ordering::Relaxed) != 0 {
+                state.stop()
+            } else {
+                state.finish()?
+            };
             if target.rebuild.is_some() {
                 layout::publish(index_path, &news.dir)?;
                 // The replaced generation stays until the next run: a search that read `CURRENT`
@@ -328,9 +333,10 @@ fn ingest_run(
             }
         }
         None => {
+            // The batch in progress is dropped, not committed: committing it can take
+            // seconds, and a stop must be honoured within one. The next run does it again.
             summary.interrupted = true;
-            state.commit(&mut summary, false)?;
-            summary.documents = state.stop()?;
+            summary.documents = state.stop();
         }
     }
     summary.files_skipped = summary.skipped.len();
@@ -1122,14 +1128,16 @@ impl Applier {
         Ok(())
     }
 
-    /// Counts articles without waiting for background merges, for a run asked to stop: a
-    /// merge of large segments can take minutes, and what it wrote before the process ends is
-    /// removed by the next run (see `health::sweep`).
-    fn stop(self) -> Result<u64> {
-        self.reader
-            .reload()
-            .map_err(|source| self.news.error(source))?;
-        Ok(self.reader.searcher().num_docs())
+    /// Ends a run asked to stop, returning the committed articles. The uncommitted batch is
+    /// dropped with the writer, on a thread of its own: tantivy's writer, dropped, still indexes
+    /// the up to 10,000 documents queued for it before it lets go, and a process that exits
+    /// ends that work. Background merges are not waited for either (a merge of large segments
+    /// can take minutes). What either wrote is removed by the next run (`health::sweep`).
+    fn stop(self) -> u64 {
+        let documents = self.reader.searcher().num_docs();
+        let writer = self.writer;
+        std::thread::spawn(move || drop(writer));
+        documents
     }
 
     /// Waits for background merges, so the run ends with a tidy index, and counts articles.
