@@ -12,6 +12,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Once;
 
+use tantivy::directory::Directory;
 use tantivy::index::SegmentComponent;
 use tantivy::postings::Postings;
 use tantivy::schema::{FieldType, IndexRecordOption};
@@ -128,6 +129,11 @@ pub fn sweep(dir: &Path) -> Result<u64> {
         .iter()
         .map(|segment| segment.id().uuid_string())
         .collect();
+    // As tantivy's own clean-up does: no file goes while a search is opening the segments.
+    let _meta_lock = index
+        .directory()
+        .acquire_lock(&tantivy::directory::META_LOCK)
+        .ok();
     let mut freed = 0;
     let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
         path: dir.to_path_buf(),
@@ -144,7 +150,9 @@ pub fn sweep(dir: &Path) -> Result<u64> {
         let segment_file = text.len() > 33
             && text.as_bytes()[32] == b'.'
             && text[..32].bytes().all(|byte| byte.is_ascii_hexdigit());
-        let temporary = text.starts_with('.') && text.ends_with(".tmp");
+        // Ours (`.meta.json.PID.tmp`) and tantivy's (`.tmpXXXXXX`) atomic writes.
+        let temporary =
+            text.starts_with('.') && (text.ends_with(".tmp") || text.starts_with(".tmp"));
         let referenced = keep.contains(Path::new(&name))
             || (segment_file
                 && !text.ends_with(".del")
