@@ -31,6 +31,9 @@ pub enum Command {
     Show(ShowArgs),
     /// Print document count, sources, date range and size of the index.
     Stats(StatsArgs),
+    /// Verify the index: every segment and field readable, the manifest consistent with the
+    /// files; exit 0 when sound, 1 when not.
+    Check(CheckArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -196,6 +199,13 @@ pub struct ShowArgs {
 #[derive(Debug, clap::Args)]
 pub struct StatsArgs {
     /// Print the statistics as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Print what was found as one JSON object.
     #[arg(long)]
     pub json: bool,
 }

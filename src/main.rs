@@ -27,11 +27,18 @@ fn main() -> ExitCode {
     }
     let outcome = match &cli.command {
         flags::Command::Ingest(args) => commands::ingest::run(&cli, args),
-        flags::Command::Search(args) => commands::search::run(&cli, args),
+        flags::Command::Search(args) => {
+            commands::guarded(&cli.index, || commands::search::run(&cli, args))
+        }
         flags::Command::Analyze(args) => commands::analyze::run(args),
         flags::Command::Extract(args) => commands::extract::run(args),
-        flags::Command::Show(args) => commands::show::run(&cli, args),
-        flags::Command::Stats(args) => commands::stats::run(&cli, args),
+        flags::Command::Show(args) => {
+            commands::guarded(&cli.index, || commands::show::run(&cli, args))
+        }
+        flags::Command::Stats(args) => {
+            commands::guarded(&cli.index, || commands::stats::run(&cli, args))
+        }
+        flags::Command::Check(args) => commands::check::run(&cli, args),
     };
     match outcome {
         Ok(code) => code,

@@ -1,8 +1,9 @@
 //! `newsidx ingest DIR...`: bring the index up to date with corpus folders.
 //!
-//! SIGINT and SIGTERM ask the run to stop at the next batch boundary (a second one ends it at
-//! once); what was committed stays, and the next run carries on from there (except a `--full`
-//! rebuild, which the next `--full` starts over, the live index untouched meanwhile).
+//! SIGINT and SIGTERM stop the run within about a second (a second signal ends it at once): the
+//! batch in progress is dropped, what was committed stays, and the next run carries on from
+//! there (except a `--full` rebuild, which the next `--full` starts over, the live index
+//! untouched meanwhile).
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;

@@ -1,6 +1,7 @@
 //! One file per subcommand: read the arguments, call the library, print.
 
 pub mod analyze;
+pub mod check;
 pub mod extract;
 pub mod ingest;
 pub mod search;
@@ -28,6 +29,20 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
         Some(Error::Locked { .. }) => ExitCode::from(EXIT_LOCKED),
         _ => ExitCode::from(1),
     }
+}
+
+/// Runs a command that reads the index at `index`; a panic in tantivy's reading of a damaged
+/// file becomes an error naming the index and the remedy.
+pub fn guarded(
+    index: &std::path::Path,
+    command: impl FnOnce() -> anyhow::Result<ExitCode>,
+) -> anyhow::Result<ExitCode> {
+    newsidx::index::health::catch_panic(command).unwrap_or_else(|message| {
+        Err(anyhow::Error::new(Error::Damaged {
+            path: index.to_path_buf(),
+            detail: format!("reading it failed ({message})"),
+        }))
+    })
 }
 
 /// Writes `value` as one line of JSON on stdout.

@@ -159,7 +159,40 @@ pub enum Progress<'a> {
 
 /// Brings the index at `index_path` up to date with the files under `roots`: new and changed
 /// files are (re)indexed, vanished ones removed, unchanged ones left unopened.
+///
+/// A failed write (a full disk) leaves the index as the last commit left it: what the run
+/// wrote is removed, and a rebuild's unfinished generation with it. A panic while reading the
+/// index (a damaged file) is [`Error::Damaged`]; a panic extracting one file skips that file.
 pub fn ingest(
+    index_path: &Path,
+    roots: &[PathBuf],
+    options: &IngestOptions,
+    on_progress: &mut dyn FnMut(Progress),
+) -> Result<IngestSummary> {
+    let outcome = super::health::guard(index_path, || {
+        ingest_run(index_path, roots, options, on_progress)
+    });
+    if let Err(Error::Write { .. } | Error::Io { .. }) = &outcome {
+        clean_after_failed_write(index_path);
+    }
+    outcome
+}
+
+/// Removes what a run that failed to write left behind, under the ingest lock; when another
+/// ingest has taken it meanwhile, that one cleans up instead.
+fn clean_after_failed_write(index_path: &Path) {
+    let Ok(_lock) = lock::acquire(index_path, None) else {
+        return;
+    };
+    if let Ok(Some(partial)) = layout::building(index_path) {
+        let _ = layout::remove_generation(index_path, &partial);
+    }
+    if let Ok(Some(live)) = layout::live(index_path) {
+        let _ = super::health::sweep(&live);
+    }
+}
+
+fn ingest_run(
     index_path: &Path,
     roots: &[PathBuf],
     options: &IngestOptions,
@@ -281,7 +314,7 @@ pub fn ingest(
             tantivy::TantivyError::LockFailure(..) => Error::Locked {
                 path: index_path.to_path_buf(),
             },
-            source => news.error(source),
+            source => Error::write(index_path, &source),
         })?;
     let reader = news
         .index
@@ -314,10 +347,21 @@ pub fn ingest(
             let extract_options = options.extract.clone();
             scope.spawn(move || {
                 for job in jobs {
-                    if outcomes
-                        .send(process(job, &news, &extract_options))
-                        .is_err()
-                    {
+                    // A panic on one file (a bug in extraction) skips that file, not the run.
+                    let (key, file) = (job.key.clone(), job.file.clone());
+                    let (previous, recorded) = (job.previous, job.recorded);
+                    let outcome =
+                        super::health::catch_panic(|| process(job, &news, &extract_options))
+                            .unwrap_or_else(|message| Outcome::Unrecorded {
+                                job: Job {
+                                    key,
+                                    file,
+                                    previous,
+                                    recorded,
+                                },
+                                reason: format!("extraction failed unexpectedly ({message})"),
+                            });
+                    if outcomes.send(outcome).is_err() {
                         break;
                     }
                 }
@@ -354,7 +398,12 @@ pub fn ingest(
             )?;
             state.settle(&corpora, &mut summary, on_progress)?;
             state.commit(&mut summary, target.rebuild.is_some())?;
-            summary.documents = state.finish()?;
+            // Everything is committed; a stop asked for meanwhile skips waiting for merges.
+            summary.documents = if options.stop.load(Ordering::Relaxed) != 0 {
+                state.stop()
+            } else {
+                state.finish()?
+            };
             if target.rebuild.is_some() {
                 layout::publish(index_path, &news.dir)?;
                 // The replaced generation stays until the next run: a search that read `CURRENT`
@@ -365,9 +414,10 @@ pub fn ingest(
             }
         }
         None => {
+            // The batch in progress is dropped, not committed: committing it can take
+            // seconds, and a stop must be honoured within one. The next run does it again.
             summary.interrupted = true;
-            state.commit(&mut summary, false)?;
-            summary.documents = state.finish()?;
+            summary.documents = state.stop();
         }
     }
     summary.files_skipped = summary.skipped.len();
@@ -440,8 +490,25 @@ struct Target {
 /// Picks the generation to write: the live one when it can be updated in place, else a new
 /// (or a resumed, unfinished) rebuild beside it.
 fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
-    let live = layout::live(root)?;
     let building = layout::building(root)?;
+    let live = match layout::live(root) {
+        Ok(live) => live,
+        // A damaged `CURRENT` names nothing to update: a new index, live from its first commit.
+        Err(Error::Damaged { detail, .. }) => {
+            if let Some(stale) = building {
+                layout::remove_generation(root, &stale)?;
+            }
+            let dir = layout::new_generation(root)?;
+            let news = NewsIndex::create_dir(root, &dir, Access::Ingest)?;
+            return Ok(Target {
+                news,
+                rebuild: Some(detail),
+                publish_now: true,
+                replaced: None,
+            });
+        }
+        Err(error) => return Err(error),
+    };
     let reason = match &live {
         None => None,
         Some(_) if full => Some("--full was given".to_string()),
@@ -449,6 +516,7 @@ fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
             Some("it was made by a newsidx without incremental ingest".to_string())
         }
         Some(dir) => match NewsIndex::open_dir(root, dir, Access::Search) {
+            Err(Error::Damaged { detail, .. }) => Some(format!("it is damaged: {detail}")),
             Err(error) => Some(format!("it cannot be read ({error})")),
             Ok(news) => match super::manifest::read_payload(&news.index) {
                 Err(error) => Some(format!("it cannot be read ({error})")),
@@ -477,6 +545,8 @@ fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
             layout::remove_generation(root, &stale)?;
         }
         layout::remove_others(root, &[&live_dir])?;
+        // Files no commit relies on, left by a run that failed to write or was killed.
+        super::health::sweep(&live_dir)?;
         let news = NewsIndex::open_dir(root, &live_dir, Access::Ingest)?;
         return Ok(Target {
             news,
@@ -644,6 +714,7 @@ fn walk_corpora(
 
 /// Reads, hashes and extracts one file, and builds its documents.
 fn process(job: Job, news: &NewsIndex, options: &ExtractOptions) -> Outcome {
+    super::health::fault_panic(&job.file.path);
     if job.file.size > options.max_file_size {
         let reason = ExtractError::TooLarge {
             size: job.file.size,
@@ -987,7 +1058,7 @@ impl Applier {
                     }
                     self.writer
                         .add_document(document)
-                        .map_err(|source| self.news.error(source))?;
+                        .map_err(|source| Error::write(&self.news.path, &source))?;
                     summary.articles_indexed += 1;
                 }
                 for url in lost {
@@ -1353,14 +1424,10 @@ impl Applier {
         self.payload.pending = unsettled;
         let payload = serde_json::to_string(&self.payload)
             .map_err(|error| Error::Usage(format!("cannot record the manifest: {error}")))?;
-        let mut prepared = self
-            .writer
-            .prepare_commit()
-            .map_err(|source| self.news.error(source))?;
+        let write_error = |source| Error::write(&self.news.path, &source);
+        let mut prepared = self.writer.prepare_commit().map_err(write_error)?;
         prepared.set_payload(&payload);
-        prepared
-            .commit()
-            .map_err(|source| self.news.error(source))?;
+        prepared.commit().map_err(write_error)?;
         self.reader
             .reload()
             .map_err(|source| self.news.error(source))?;
@@ -1375,11 +1442,23 @@ impl Applier {
         Ok(())
     }
 
+    /// Ends a run asked to stop, returning the committed articles. The uncommitted batch is
+    /// dropped with the writer, on a thread of its own: tantivy's writer, dropped, still indexes
+    /// the up to 10,000 documents queued for it before it lets go, and a process that exits
+    /// ends that work. Background merges are not waited for either (a merge of large segments
+    /// can take minutes). What either wrote is removed by the next run (`health::sweep`).
+    fn stop(self) -> u64 {
+        let documents = self.reader.searcher().num_docs();
+        let writer = self.writer;
+        std::thread::spawn(move || drop(writer));
+        documents
+    }
+
     /// Waits for background merges, so the run ends with a tidy index, and counts articles.
     fn finish(self) -> Result<u64> {
         self.writer
             .wait_merging_threads()
-            .map_err(|source| self.news.error(source))?;
+            .map_err(|source| Error::write(&self.news.path, &source))?;
         self.reader
             .reload()
             .map_err(|source| self.news.error(source))?;

@@ -37,7 +37,14 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
 /// The folder holding the live tantivy index under `root`, if there is one.
 pub fn live(root: &Path) -> Result<Option<PathBuf>> {
     if let Some(name) = read_pointer(root, CURRENT)? {
-        return Ok(Some(root.join(name)));
+        let dir = root.join(&name);
+        if !dir.is_dir() {
+            return Err(Error::Damaged {
+                path: root.to_path_buf(),
+                detail: format!("{CURRENT} names {name}, which is not there"),
+            });
+        }
+        return Ok(Some(dir));
     }
     if is_legacy(root) {
         return Ok(Some(root.to_path_buf()));
@@ -51,8 +58,11 @@ pub fn is_legacy(root: &Path) -> bool {
 }
 
 /// The generation a previous, unfinished rebuild was writing, if it is still there.
+/// A damaged `BUILDING` names none: the next rebuild starts afresh and replaces it.
 pub fn building(root: &Path) -> Result<Option<PathBuf>> {
-    Ok(read_pointer(root, BUILDING)?
+    Ok(read_pointer(root, BUILDING)
+        .ok()
+        .flatten()
         .map(|name| root.join(name))
         .filter(|path| path.is_dir()))
 }
@@ -151,17 +161,20 @@ fn remove_legacy_files(root: &Path) -> Result<()> {
 
 fn read_pointer(root: &Path, file: &str) -> Result<Option<String>> {
     let path = root.join(file);
-    let text = match fs::read_to_string(&path) {
-        Ok(text) => text,
+    let text = match fs::read(&path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => return Err(Error::Io { path, source }),
     };
     let name = text.trim();
-    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
-        return Err(Error::Usage(format!(
-            "{}: does not name an index generation; remove the index folder and run `newsidx ingest --full DIR`",
-            path.display()
-        )));
+    let generation = name
+        .strip_prefix(GENERATION_PREFIX)
+        .is_some_and(|number| !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()));
+    if !generation {
+        return Err(Error::Damaged {
+            path: root.to_path_buf(),
+            detail: format!("{file} does not name an index generation"),
+        });
     }
     Ok(Some(name.to_string()))
 }

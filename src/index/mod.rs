@@ -4,6 +4,7 @@
 //! `CURRENT` (see [`layout`]), the ingest lock, and the manifest of what each file contributed.
 
 pub mod columns;
+pub mod health;
 pub mod ingest;
 pub mod layout;
 pub mod lock;
@@ -58,16 +59,18 @@ impl NewsIndex {
         // named; reading the pointer again then finds the new one.
         let mut attempts = 0;
         loop {
-            let Some(dir) = layout::live(path)? else {
-                return Err(Error::NoIndex {
+            let pointer = std::fs::read(path.join(layout::CURRENT)).ok();
+            let opened = layout::live(path).and_then(|dir| match dir {
+                Some(dir) => Self::open_dir(path, &dir, Access::Search),
+                None => Err(Error::NoIndex {
                     path: path.to_path_buf(),
-                });
-            };
-            match Self::open_dir(path, &dir, Access::Search) {
+                }),
+            });
+            match opened {
                 Ok(news) => return Ok(news),
                 Err(error) => {
                     attempts += 1;
-                    let moved = layout::live(path).ok().flatten().as_ref() != Some(&dir);
+                    let moved = std::fs::read(path.join(layout::CURRENT)).ok() != pointer;
                     if !moved || attempts >= 3 {
                         return Err(error);
                     }
@@ -87,11 +90,19 @@ impl NewsIndex {
             path: path.to_path_buf(),
             source,
         };
-        let index = match access {
-            Access::Search => Index::open_in_dir(dir),
-            Access::Ingest => reads::ReadDirectory::open(dir).and_then(Index::open),
+        let index = health::guard(path, || {
+            match access {
+                Access::Search => reads::SearchDirectory::open(dir).and_then(Index::open),
+                Access::Ingest => reads::ReadDirectory::open(dir).and_then(Index::open),
+            }
+            .map_err(error)
+        })?;
+        if let Some(missing) = health::first_missing(&index, dir).map_err(error)? {
+            return Err(Error::Damaged {
+                path: path.to_path_buf(),
+                detail: format!("its file {} is missing", dir.join(missing).display()),
+            });
         }
-        .map_err(error)?;
         Self::wrap(index, path, dir)
     }
 
@@ -107,10 +118,7 @@ impl NewsIndex {
             Access::Ingest => reads::ReadDirectory::open(dir).map(Box::from),
         }
         .and_then(|directory| Index::create(directory, schema, schema::settings()))
-        .map_err(|source| Error::Index {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        .map_err(|source| Error::write(path, &source))?;
         Self::wrap(index, path, dir)
     }
 

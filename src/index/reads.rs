@@ -10,21 +10,36 @@
 //! soon as the bytes are dropped. The pages stay in the kernel's page cache, which is shared
 //! and reclaimable, instead of in the process.
 //!
-//! Searches keep [`MmapDirectory`]: they read few, scattered pages again and again.
+//! Searches keep [`MmapDirectory`]: they read few, scattered pages again and again, through
+//! [`SearchDirectory`], which needs no write access to the folder.
+//!
+//! Both write (ingest) and read (search) so that an index written by one user can be searched
+//! by others and on a read-only mount:
+//! - files are created with the permissions the generation folder was given, less the execute
+//!   bits: readable by all under the usual umask (tantivy's own atomic write makes `meta.json`
+//!   and `.managed.json` private, 0600);
+//! - a search takes tantivy's meta lock (which keeps an ingest's clean-up from deleting segment
+//!   files while they are being opened) when it can, and opens the index without it when the
+//!   folder cannot be written.
+//!
+//! Test hook: with `NEWSIDX_FAULT_WRITE_LIMIT=BYTES` in the environment, writes to the index
+//! fail with "no space left on device" once the process has written BYTES bytes to it, so tests
+//! can fill the disk without filling it. Nothing else changes: the same code writes and fails.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::io;
+use std::io::{self, Write};
 use std::ops::{Deref, Range};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
-    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, OwnedBytes, WatchCallback,
-    WatchHandle, WritePtr,
+    AntiCallToken, Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, OwnedBytes,
+    TerminatingWrite, WatchCallback, WatchHandle, WritePtr, META_LOCK,
 };
 use tantivy::HasLen;
 
@@ -107,6 +122,169 @@ impl Directory for ReadDirectory {
     }
 
     fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        let writer = self.inner.open_write(path).inspect_err(|error| {
+            if let OpenWriteError::IoError { io_error, .. } = error {
+                record(io_error);
+            }
+        })?;
+        let inner = writer.into_inner().map_err(|error| {
+            OpenWriteError::wrap_io_error(error.into_error(), path.to_path_buf())
+        })?;
+        Ok(io::BufWriter::new(Box::new(Watched {
+            inner,
+            limit: write_limit(),
+        })))
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.inner.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
+        atomic_write(&self.root, path, data)
+    }
+
+    fn sync_directory(&self) -> io::Result<()> {
+        self.inner.sync_directory()
+    }
+
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        self.inner.acquire_lock(lock)
+    }
+
+    fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.inner.watch(callback)
+    }
+}
+
+/// Writes `data` to `root/path` so that readers see the old content or the new, never half:
+/// a temporary file beside it, synced, then renamed over it. Created as any file is (0666 less
+/// the umask), unlike tantivy's own atomic write, whose temporary files are private.
+fn atomic_write(root: &Path, path: &Path, data: &[u8]) -> io::Result<()> {
+    let target = root.join(path);
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = root.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut file = File::create(&temporary)?;
+        if let Some(limit) = write_limit() {
+            take(limit, data.len())?;
+        }
+        file.write_all(data)?;
+        file.sync_data()?;
+        std::fs::rename(&temporary, &target)
+    })();
+    if let Err(error) = &written {
+        record(error);
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
+}
+
+/// The OS error number of the last failed write to an index in this process, 0 for none.
+static LAST_WRITE_ERROR: AtomicI32 = AtomicI32::new(0);
+
+fn record(error: &io::Error) {
+    if let Some(code) = error.raw_os_error() {
+        LAST_WRITE_ERROR.store(code, Ordering::Relaxed);
+    }
+}
+
+/// The last failed write to an index in this process, as an OS error. tantivy reports a write
+/// that failed on one of its indexing threads only as "an index writer was killed".
+pub fn last_write_error() -> Option<io::Error> {
+    match LAST_WRITE_ERROR.load(Ordering::Relaxed) {
+        0 => None,
+        code => Some(io::Error::from_raw_os_error(code)),
+    }
+}
+
+/// The test hook's byte budget (see the module documentation), read once.
+fn write_limit() -> Option<&'static AtomicU64> {
+    static LIMIT: once_cell::sync::OnceCell<Option<AtomicU64>> = once_cell::sync::OnceCell::new();
+    LIMIT
+        .get_or_init(|| {
+            std::env::var("NEWSIDX_FAULT_WRITE_LIMIT")
+                .ok()
+                .and_then(|bytes| bytes.trim().parse().ok())
+                .map(AtomicU64::new)
+        })
+        .as_ref()
+}
+
+/// Takes `len` bytes from the test hook's budget, or fails as a full disk does.
+fn take(limit: &AtomicU64, len: usize) -> io::Result<()> {
+    let len = len as u64;
+    limit
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+            left.checked_sub(len)
+        })
+        .map(|_| ())
+        .map_err(|_| {
+            limit.store(0, Ordering::Relaxed);
+            io::Error::from_raw_os_error(libc::ENOSPC)
+        })
+}
+
+/// A segment file being written: its failures are recorded (see [`last_write_error`]), and
+/// the test hook's byte budget, when set, is taken from.
+struct Watched {
+    inner: Box<dyn TerminatingWrite + Send + Sync>,
+    limit: Option<&'static AtomicU64>,
+}
+
+impl Write for Watched {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = match self.limit {
+            Some(limit) => take(limit, buf.len()).and_then(|()| self.inner.write(buf)),
+            None => self.inner.write(buf),
+        };
+        written.inspect_err(record)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush().inspect_err(record)
+    }
+}
+
+impl TerminatingWrite for Watched {
+    fn terminate_ref(&mut self, token: AntiCallToken) -> io::Result<()> {
+        self.inner.terminate_ref(token).inspect_err(record)
+    }
+}
+
+/// The folder `root` as searches read it: [`MmapDirectory`], but the meta lock is skipped
+/// when the folder cannot be written (see the module documentation).
+#[derive(Clone, Debug)]
+pub struct SearchDirectory {
+    inner: MmapDirectory,
+}
+
+impl SearchDirectory {
+    /// Opens the existing folder `root`.
+    pub fn open(root: &Path) -> tantivy::Result<SearchDirectory> {
+        Ok(SearchDirectory {
+            inner: MmapDirectory::open(root)?,
+        })
+    }
+}
+
+impl Directory for SearchDirectory {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        self.inner.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.inner.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.inner.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
         self.inner.open_write(path)
     }
 
@@ -123,12 +301,29 @@ impl Directory for ReadDirectory {
     }
 
     fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
-        self.inner.acquire_lock(lock)
+        match self.inner.acquire_lock(lock) {
+            // Without write access no ingest of ours is running with this folder's files, and
+            // a reader has nothing to keep from being deleted.
+            Err(LockError::IoError(error))
+                if lock.filepath == META_LOCK.filepath && cannot_write(&error) =>
+            {
+                Ok(DirectoryLock::from(Box::new(())))
+            }
+            other => other,
+        }
     }
 
     fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
         self.inner.watch(callback)
     }
+}
+
+/// Whether `error` says the folder cannot be written (permissions, a read-only mount).
+fn cannot_write(error: &io::Error) -> bool {
+    error.kind() == io::ErrorKind::PermissionDenied
+        || error.kind() == io::ErrorKind::ReadOnlyFilesystem
+        || error.raw_os_error() == Some(libc::EROFS)
+        || error.raw_os_error() == Some(libc::EACCES)
 }
 
 /// One open segment file. The open descriptor keeps the data readable after a merge deletes
