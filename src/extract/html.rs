@@ -170,7 +170,9 @@ const JUNK_LINES: &[&str] = &[
 
 struct Element {
     parent: Option<usize>,
-    tag: String,
+    /// The tag when it is one the scoring reads ([`BLOCKS`] and `span`), else "": no
+    /// allocation per element.
+    tag: &'static str,
     class_weight: i32,
     excluded: bool,
     caption: bool,
@@ -330,7 +332,7 @@ fn walk(document: &Html) -> Page {
     let mut page = Page::default();
     page.elements.push(Element {
         parent: None,
-        tag: "#document".to_string(),
+        tag: "#document",
         class_weight: 0,
         excluded: false,
         caption: false,
@@ -349,6 +351,7 @@ fn walk(document: &Html) -> Page {
     let mut link_depth = 0usize;
     let mut capture: Option<(Capture, String)> = None;
     let mut classes: Vec<&str> = Vec::new();
+    let mut class_id = String::new();
 
     fn flush(page: &mut Page, owner: usize, buffer: &mut String, buffer_links: &mut usize) {
         let (text, chars) = normalize_space_counted(buffer);
@@ -467,7 +470,7 @@ fn walk(document: &Html) -> Page {
                     );
                     classes.sort_unstable();
                     classes.dedup();
-                    let mut class_id = String::new();
+                    class_id.clear();
                     for class in &classes {
                         class_id.push_str(class);
                         class_id.push(' ');
@@ -489,6 +492,18 @@ fn walk(document: &Html) -> Page {
                             style.contains("display:none") || style.contains("visibility:hidden")
                         });
                     let structural = matches!(tag, "html" | "body" | "article" | "main");
+                    let block_tag = BLOCKS.iter().copied().find(|block| *block == tag);
+                    let known_tag = block_tag.unwrap_or(if tag == "span" { "span" } else { "" });
+                    let owner_element = &page.elements[owner];
+                    // Words, links and emphasis inside a paragraph are its text whatever their
+                    // class ("inner-link-tag", "ads-keyword"): boilerplate goes by the block.
+                    let in_paragraph =
+                        block_tag.is_none() && PARAGRAPHS.contains(&owner_element.tag);
+                    let traits = if in_paragraph {
+                        ClassTraits::default()
+                    } else {
+                        traits
+                    };
                     let furniture = !structural && traits.furniture;
                     let parent_element = &page.elements[parent];
                     let excluded = parent_element.excluded
@@ -507,8 +522,7 @@ fn walk(document: &Html) -> Page {
                         || traits.byline
                         || judged.rel == Some("author")
                         || judged.itemprop == Some("author");
-                    let owner_element = &page.elements[owner];
-                    let block = BLOCKS.contains(&tag)
+                    let block = block_tag.is_some()
                         || excluded != owner_element.excluded
                         || caption != owner_element.caption
                         || dateish != owner_element.dateish
@@ -516,7 +530,7 @@ fn walk(document: &Html) -> Page {
                     let index = page.elements.len();
                     page.elements.push(Element {
                         parent: Some(parent),
-                        tag: tag.to_string(),
+                        tag: known_tag,
                         class_weight: traits.weight,
                         excluded,
                         caption,
@@ -630,7 +644,7 @@ fn article_region(page: &mut Page) -> Option<Vec<bool>> {
         }
         let commas = block.text.matches([',', '،', '，']).count() as f64;
         let score = 1.0 + commas + (block.chars as f64 / 100.0).min(3.0);
-        let mut at = if PARAGRAPHS.contains(&owner.tag.as_str()) {
+        let mut at = if PARAGRAPHS.contains(&owner.tag) {
             owner.parent
         } else {
             Some(block.owner)
@@ -648,7 +662,7 @@ fn article_region(page: &mut Page) -> Option<Vec<bool>> {
             if element.score <= 0.0 || element.excluded {
                 return 0.0;
             }
-            (element.score + tag_bonus(&element.tag) + element.class_weight as f64)
+            (element.score + tag_bonus(element.tag) + element.class_weight as f64)
                 * (1.0 - link_density(element))
         })
         .collect();
@@ -800,7 +814,12 @@ pub(crate) fn extract(
     path: &str,
     options: &ExtractOptions,
 ) -> Result<Article, ExtractError> {
-    let document = Html::parse_document(text);
+    let bounded = super::bounds::bound(text).map_err(|refused| ExtractError::TooManyElements {
+        count: refused.count,
+        limit: super::bounds::MAX_ELEMENTS,
+    })?;
+    let document = Html::parse_document(&bounded);
+    drop(bounded);
     let mut page = walk(&document);
     drop(document);
     let mut article = Article::new(path, Format::Html);
@@ -845,7 +864,7 @@ pub(crate) fn extract(
         .enumerate()
         .filter(|(_, block)| {
             let owner = &page.elements[block.owner];
-            is_heading(&owner.tag) && !owner.excluded && block.chars >= 10
+            is_heading(owner.tag) && !owner.excluded && block.chars >= 10
         })
         .map(|(at, block)| (at, block.text.as_str()))
         .collect();

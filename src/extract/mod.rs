@@ -9,6 +9,7 @@
 //! assert_eq!(articles[0].title, "Judul Berita");
 //! ```
 
+mod bounds;
 pub mod date;
 mod dateline;
 mod decode;
@@ -31,6 +32,8 @@ pub enum ExtractError {
     TooLarge { size: u64, limit: u64 },
     #[error("binary file ({0}), not an article")]
     Binary(&'static str),
+    #[error("page has too many elements ({count}, limit {limit}), not an article")]
+    TooManyElements { count: usize, limit: usize },
     #[error("no article text found")]
     NoArticle,
     #[error("invalid JSON: {0}")]
