@@ -4,7 +4,8 @@
 //! `cargo run --profile quick --example check_pages [-- PATH_TO_SHARED]` prints one line per
 //! page: title, date, authors, the body's first and last sentence present, and no furniture in
 //! the body ("-" where the page's expected data does not say), then the checks passed per set.
-//! Without the shared folder only the fixtures are checked.
+//! Without the shared folder only the fixtures are checked; `CHECK_VERBOSE=1` prints each
+//! fixture's authors and body.
 //!
 //! What each check means: title equal after whitespace normalisation (for `crf-labelled`,
 //! contained in the page's `<title>`); date within 60 s; authors equal as a list; first and last
@@ -93,6 +94,28 @@ fn mark(check: Option<bool>) -> &'static str {
     }
 }
 
+/// With `CHECK_VERBOSE` set, what a failed first or last sentence check compared.
+fn explain(verdict: &Verdict, article: &Article, body: &str) {
+    if std::env::var_os("CHECK_VERBOSE").is_none() {
+        return;
+    }
+    if verdict.first == Some(false) {
+        println!("    want first: {}", first_sentence(body));
+        println!(
+            "    got  first: {}",
+            article.body.chars().take(200).collect::<String>()
+        );
+    }
+    if verdict.last == Some(false) {
+        let tail: Vec<char> = article.body.chars().rev().take(200).collect();
+        println!("    want last: {}", last_sentence(body));
+        println!(
+            "    got  last: {}",
+            tail.into_iter().rev().collect::<String>()
+        );
+    }
+}
+
 fn report(name: &str, verdict: &Verdict) {
     let [title, date, authors, first, last, furniture] = verdict.checks();
     println!(
@@ -124,6 +147,15 @@ fn main() -> anyhow::Result<()> {
         let article = run(&fixtures.join(file), file, &options)?;
         let verdict = judge_fixture(article.as_ref(), &want);
         report(file, &verdict);
+        if std::env::var_os("CHECK_VERBOSE").is_some() {
+            if let Some(article) = &article {
+                println!(
+                    "    authors {:?} editors {:?}",
+                    article.authors, article.editors
+                );
+                println!("    body: {}", article.body.replace("\n\n", "\n    | "));
+            }
+        }
         tally.add(&verdict);
     }
     sets.push(("fixtures".to_string(), tally));
@@ -226,7 +258,7 @@ fn anpandu(root: &Path, options: &ExtractOptions) -> anyhow::Result<Tally> {
             None => failed(false, false),
             Some(article) => {
                 let body = want["content"].as_str().unwrap_or_default();
-                Verdict {
+                let verdict = Verdict {
                     title: Some(same_text(
                         &article.title,
                         want["title"].as_str().unwrap_or_default(),
@@ -238,7 +270,9 @@ fn anpandu(root: &Path, options: &ExtractOptions) -> anyhow::Result<Tally> {
                     first: Some(contains_loosely(&article.body, &first_sentence(body))),
                     last: Some(contains_loosely(&article.body, &last_sentence(body))),
                     ..Verdict::default()
-                }
+                };
+                explain(&verdict, &article, body);
+                verdict
             }
         };
         report(html, &verdict);
@@ -285,7 +319,7 @@ fn mediaindonesia(root: &Path, options: &ExtractOptions) -> anyhow::Result<Tally
                 let date = want["publishing_date"]
                     .as_str()
                     .and_then(|text| DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%:z").ok());
-                Verdict {
+                let verdict = Verdict {
                     title: Some(same_text(
                         &article.title,
                         want["title"].as_str().unwrap_or_default(),
@@ -295,7 +329,9 @@ fn mediaindonesia(root: &Path, options: &ExtractOptions) -> anyhow::Result<Tally
                     first: Some(contains_loosely(&article.body, &first_sentence(&body))),
                     last: Some(contains_loosely(&article.body, &last_sentence(&body))),
                     furniture: None,
-                }
+                };
+                explain(&verdict, &article, &body);
+                verdict
             }
         };
         report(&name, &verdict);
@@ -321,15 +357,19 @@ fn crf(root: &Path, options: &ExtractOptions) -> anyhow::Result<Tally> {
         let body = gold.join("\n");
         let verdict = match run(&folder.join(html), html, options)? {
             None => failed(false, false),
-            Some(article) => Verdict {
-                title: Some(
-                    normalize(record["html_title"].as_str().unwrap_or_default())
-                        .contains(&normalize(&article.title)),
-                ),
-                first: Some(contains_loosely(&article.body, &first_sentence(&body))),
-                last: Some(contains_loosely(&article.body, &last_sentence(&body))),
-                ..Verdict::default()
-            },
+            Some(article) => {
+                let verdict = Verdict {
+                    title: Some(
+                        normalize(record["html_title"].as_str().unwrap_or_default())
+                            .contains(&normalize(&article.title)),
+                    ),
+                    first: Some(contains_loosely(&article.body, &first_sentence(&body))),
+                    last: Some(contains_loosely(&article.body, &last_sentence(&body))),
+                    ..Verdict::default()
+                };
+                explain(&verdict, &article, &body);
+                verdict
+            }
         };
         report(html, &verdict);
         tally.add(&verdict);

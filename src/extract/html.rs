@@ -18,6 +18,7 @@ use scraper::{Html, Node};
 use serde_json::Value;
 
 use super::date::{date_from_url, day_month_mentions, find_date, Found};
+use super::furniture::{self, EdgeBlock};
 use super::{
     byline_names, dateline, guess_language, is_byline_line, non_space_chars, normalize_space,
     normalize_space_counted, source_from_url, ExtractError, ExtractOptions, Words,
@@ -801,11 +802,34 @@ fn body_blocks(
         if density > 0.5
             || is_byline_line(&block.text)
             || JUNK_LINES.contains(&lower.trim_end_matches(':'))
+            || furniture::is_control(&block.text)
         {
             continue;
         }
         body.push(at);
     }
+    let edges: Vec<EdgeBlock> = body
+        .iter()
+        .map(|&at| {
+            let block = &page.blocks[at];
+            // Only short blocks can be edge furniture: longer ones skip the page search.
+            let repeated = block.text.at_most_words(furniture::EDGE_WORDS)
+                && page
+                    .blocks
+                    .iter()
+                    .enumerate()
+                    .any(|(other, same)| other != at && same.text == block.text);
+            EdgeBlock {
+                text: &block.text,
+                chars: block.chars,
+                link_density: block.link_chars as f64 / block.chars.max(1) as f64,
+                repeated,
+            }
+        })
+        .collect();
+    let span = furniture::story_span(&edges);
+    body.truncate(span.end);
+    body.drain(..span.start);
     body
 }
 

@@ -13,6 +13,7 @@ mod bounds;
 pub mod date;
 mod dateline;
 mod decode;
+mod furniture;
 mod html;
 mod json;
 mod text;
