@@ -20,8 +20,8 @@ use serde_json::Value;
 use super::date::{date_from_url, day_month_mentions, find_date, Found};
 use super::furniture::{self, EdgeBlock};
 use super::{
-    byline_names, dateline, guess_language, is_byline_line, non_space_chars, normalize_space,
-    normalize_space_counted, source_from_url, ExtractError, ExtractOptions, Words,
+    byline_names, dateline, guess_language, is_byline_line, lone_label, non_space_chars,
+    normalize_space, normalize_space_counted, source_from_url, ExtractError, ExtractOptions, Words,
 };
 use crate::article::{Article, Format};
 
@@ -132,6 +132,11 @@ static DATE_CLASS: Lazy<Regex> = Lazy::new(|| {
 
 static BYLINE_CLASS: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"author|penulis|reporter|byline|writer|wartawan").expect("valid regex")
+});
+
+/// A name as a byline gives it: capitalised words.
+static BYLINE_NAME_START: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,4}$").expect("valid regex")
 });
 
 /// A photo credit closing a caption: "(ANTARA FOTO/Budi)", "(Foto: Dok. Humas)".
@@ -1004,7 +1009,16 @@ pub(crate) fn extract(
     }
 
     // Byline.
-    let (authors, editors) = byline(&page, ld.as_ref(), article.source.as_deref());
+    let article_blocks = match (title_block, body.first(), body.last()) {
+        (_, None, _) | (_, _, None) => title_block.map(|at| at..at + 1),
+        (title, Some(&first), Some(&last)) => Some(title.unwrap_or(first).min(first)..last + 1),
+    };
+    let (authors, editors) = byline(
+        &page,
+        ld.as_ref(),
+        article.source.as_deref(),
+        article_blocks,
+    );
     article.authors = authors;
     article.editors = editors;
 
@@ -1182,8 +1196,25 @@ pub(crate) fn mention_date(
     super::date::trusted(date).filter(|date| date.year() == year)
 }
 
-/// Authors and editors: JSON-LD and meta tags first, then labelled names on the page.
-fn byline(page: &Page, ld: Option<&Value>, source: Option<&str>) -> (Vec<String>, Vec<String>) {
+/// Blocks before the headline or after the body's last paragraph where a byline is still the
+/// article's: the credit lines, date and share bar between them. Names further away belong to
+/// other stories (lists of popular articles, comments).
+const BYLINE_REACH: usize = 15;
+
+/// Authors and editors: JSON-LD and meta tags first, then names on the page near the article
+/// (`article_blocks`, the headline to the last body paragraph): labelled ("Penulis: Ani"), a
+/// label alone with the name in the next block, or in a byline element.
+fn byline(
+    page: &Page,
+    ld: Option<&Value>,
+    source: Option<&str>,
+    article_blocks: Option<std::ops::Range<usize>>,
+) -> (Vec<String>, Vec<String>) {
+    let near = |at: usize| {
+        article_blocks
+            .as_ref()
+            .is_none_or(|span| at + BYLINE_REACH >= span.start && at < span.end + BYLINE_REACH)
+    };
     let is_person = |name: &str| {
         let lower = name.to_lowercase();
         !name.is_empty()
@@ -1231,13 +1262,22 @@ fn byline(page: &Page, ld: Option<&Value>, source: Option<&str>) -> (Vec<String>
     }
     let mut editors: Vec<String> = Vec::new();
     let mut visible: Vec<String> = Vec::new();
-    for block in &page.blocks {
-        if block.chars > 160 {
+    for (at, block) in page.blocks.iter().enumerate() {
+        if block.chars > 160 || !near(at) {
             continue;
         }
         let owner = &page.elements[block.owner];
+        if owner.excluded {
+            continue;
+        }
         let mut labelled = false;
-        for (editor, name) in byline_names(&block.text) {
+        let mut found = byline_names(&block.text);
+        if let (Some(editor), Some(next)) = (lone_label(&block.text), page.blocks.get(at + 1)) {
+            if next.text.at_most_words(5) && BYLINE_NAME_START.is_match(&next.text) {
+                found.push((editor, next.text.clone()));
+            }
+        }
+        for (editor, name) in found {
             labelled = true;
             if !is_person(&name) {
                 continue;
@@ -1249,7 +1289,6 @@ fn byline(page: &Page, ld: Option<&Value>, source: Option<&str>) -> (Vec<String>
         }
         if !labelled
             && owner.byline
-            && !owner.excluded
             && block.text.at_most_words(5)
             && is_person(&block.text)
             && !visible.contains(&block.text)

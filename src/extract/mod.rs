@@ -491,6 +491,19 @@ pub(crate) fn byline_names(line: &str) -> Vec<(bool, String)> {
     names
 }
 
+/// A line that is a byline label alone ("Penulis", "Editor:"), its name in the next block:
+/// `Some(true)` when the label says editor.
+pub(crate) fn lone_label(line: &str) -> Option<bool> {
+    let label = line.trim_end_matches(|c: char| c == ':' || c.is_whitespace());
+    if label.len() > 10 || !label.is_ascii() {
+        return None;
+    }
+    let label = label.to_ascii_lowercase();
+    BYLINE_LABELS
+        .contains(&label.as_str())
+        .then(|| matches!(label.as_str(), "editor" | "penyunting" | "redaktur"))
+}
+
 /// A short line that starts with a byline label: "Penulis: Ani | Editor: Budi".
 pub(crate) fn is_byline_line(line: &str) -> bool {
     may_start_with_label(line)
