@@ -430,33 +430,41 @@ fn body_runs_across_ads_inserts_and_pagination() {
         .any(|caption| caption.starts_with("Warga melintasi genangan banjir")));
 }
 
-/// 100,000 nested `<div>` (1.1 MB) took 25 s to parse as written: the page is flattened to
-/// the depth limit and its text kept.
+/// 100,000 nested `<div>` (1.1 MB) took 25 s to parse as written. Up to the element limit
+/// a deep page is flattened to the depth limit and its text kept; past it, skipped with that
+/// reason before parsing.
 #[test]
-fn deeply_nested_page_is_flattened_and_keeps_its_text() {
-    let depth = 100_000;
-    let page = format!(
-        "<html><head><title>Halaman Bersarang Sangat Dalam</title></head><body>{}<p>Kalimat terdalam di halaman ini cukup panjang untuk dianggap sebagai isi artikel berita.</p>{}</body></html>",
-        "<div>".repeat(depth),
-        "</div>".repeat(depth)
-    );
-    let articles = extract(page.as_bytes(), "dalam.html", &ExtractOptions::default())
+fn deeply_nested_page_is_flattened_or_refused() {
+    let nested = |depth: usize, closed: bool| {
+        format!(
+            "<html><head><title>Halaman Bersarang Sangat Dalam</title></head><body>{}<p>Kalimat terdalam di halaman ini cukup panjang untuk dianggap sebagai isi artikel berita.</p>{}</body></html>",
+            "<div>".repeat(depth),
+            if closed { "</div>".repeat(depth) } else { String::new() }
+        )
+    };
+    for closed in [true, false] {
+        let articles = extract(
+            nested(90_000, closed).as_bytes(),
+            "dalam.html",
+            &ExtractOptions::default(),
+        )
         .expect("a flattened page still gives its article");
-    assert!(articles[0]
-        .body
-        .contains("Kalimat terdalam di halaman ini cukup panjang"));
-    // Unclosed, the same.
-    let unclosed = format!(
-        "<html><body>{}<p>Kalimat terakhir yang tidak pernah ditutup tetap terbaca sebagai isi artikel.",
-        "<div>".repeat(depth)
-    );
-    let articles = extract(
-        unclosed.as_bytes(),
-        "terbuka.html",
-        &ExtractOptions::default(),
-    )
-    .expect("a flattened page still gives its article");
-    assert!(articles[0].body.contains("tidak pernah ditutup"));
+        assert!(articles[0]
+            .body
+            .contains("Kalimat terdalam di halaman ini cukup panjang"));
+        assert_eq!(articles[0].title, "Halaman Bersarang Sangat Dalam");
+        match extract(
+            nested(100_000, closed).as_bytes(),
+            "dalam.html",
+            &ExtractOptions::default(),
+        ) {
+            Err(ExtractError::TooManyElements { count, limit }) => {
+                assert_eq!(count, 100_005);
+                assert!(count > limit);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }
 
 /// An 8 MB page of a million `<p>a</p>` took 617 MB to parse: it is refused before parsing.

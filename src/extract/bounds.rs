@@ -19,10 +19,11 @@ use std::borrow::Cow;
 /// that deep in well under a millisecond more than a flat one.
 pub(crate) const MAX_DEPTH: usize = 512;
 
-/// Most elements (start tags) in one page. The largest shared news page has about 9,000;
-/// 200,000 is over 20 times that, and bounds the parsed tree to about 100 MB per worker (an
-/// 8 MB page of a million `<p>a</p>` took 617 MB).
-pub(crate) const MAX_ELEMENTS: usize = 200_000;
+/// Most elements (start tags) in one page. The largest shared news page has about 2,200;
+/// 100,000 is over 40 times that, and bounds the parsed tree to about 75 MB per worker (at
+/// 199,000 elements the extract command peaked at 144 MB; a million, 8 MB of `<p>a</p>`,
+/// took 457 MB and more in ingest).
+pub(crate) const MAX_ELEMENTS: usize = 100_000;
 
 /// How far down the stack of open elements an end tag or a self-closing start tag looks for
 /// its element. Further than that, the scan leaves the stack alone: a real page closes what it
