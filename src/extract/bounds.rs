@@ -31,7 +31,7 @@ pub(crate) const MAX_ELEMENTS: usize = 100_000;
 const CLOSE_SEARCH: usize = 16;
 
 /// Elements that never have content or an end tag.
-const VOID: &[&[u8]] = &[
+const VOID: [u64; 18] = keys([
     b"area",
     b"base",
     b"basefont",
@@ -50,10 +50,10 @@ const VOID: &[&[u8]] = &[
     b"source",
     b"track",
     b"wbr",
-];
+]);
 
 /// Elements whose content is text up to their end tag, never markup.
-const RAW_TEXT: &[&[u8]] = &[
+const RAW_TEXT: [u64; 9] = keys([
     b"script",
     b"style",
     b"textarea",
@@ -63,10 +63,10 @@ const RAW_TEXT: &[&[u8]] = &[
     b"noembed",
     b"noframes",
     b"noscript",
-];
+]);
 
 /// Start tags that close an open `<p>`, as the tree builder does.
-const CLOSES_P: &[&[u8]] = &[
+const CLOSES_P: [u64; 34] = keys([
     b"address",
     b"article",
     b"aside",
@@ -101,12 +101,12 @@ const CLOSES_P: &[&[u8]] = &[
     b"summary",
     b"table",
     b"ul",
-];
+]);
 
 /// Start tags that close an open element of their own name close by ("<li>a<li>b").
-const SELF_CLOSING_SIBLINGS: &[&[u8]] = &[
+const SELF_CLOSING_SIBLINGS: [u64; 10] = keys([
     b"li", b"dt", b"dd", b"option", b"tr", b"td", b"th", b"a", b"button", b"nobr",
-];
+]);
 
 /// Why a page is not parsed.
 #[derive(Debug, PartialEq, Eq)]
@@ -141,16 +141,33 @@ pub(crate) fn bound(html: &str) -> Result<Cow<'_, str>, TooManyElements> {
 }
 
 /// A tag name as the stack keeps it: its first 8 bytes, lowercased, packed in a word.
-fn key(name: &[u8]) -> u64 {
-    let mut packed = [0u8; 8];
-    for (slot, byte) in packed.iter_mut().zip(name) {
-        *slot = byte.to_ascii_lowercase();
+const fn key(name: &[u8]) -> u64 {
+    let mut packed = 0u64;
+    let mut at = 0;
+    while at < name.len() && at < 8 {
+        packed |= (name[at].to_ascii_lowercase() as u64) << (8 * at);
+        at += 1;
     }
-    u64::from_le_bytes(packed)
+    packed
 }
 
-fn listed(list: &[&[u8]], name: u64) -> bool {
-    list.iter().any(|entry| key(entry) == name)
+/// The keys of a list of names, computed at compile time.
+const fn keys<const N: usize>(names: [&[u8]; N]) -> [u64; N] {
+    let mut out = [0u64; N];
+    let mut at = 0;
+    while at < N {
+        out[at] = key(names[at]);
+        at += 1;
+    }
+    out
+}
+
+/// The elements inside which "/>" closes the element it ends.
+const SVG: u64 = key(b"svg");
+const MATH: u64 = key(b"math");
+
+fn listed(list: &[u64], name: u64) -> bool {
+    list.contains(&name)
 }
 
 /// Walks the markup once. With `out`, writes the page flattened to [`MAX_DEPTH`] into it.
@@ -165,8 +182,7 @@ pub(crate) fn scan(html: &str, mut out: Option<&mut String>) -> Shape {
     let mut copied = 0usize;
     let mut at = 0usize;
     let p = key(b"p");
-    while let Some(offset) = memchr_lt(&bytes[at..]) {
-        let open = at + offset;
+    while let Some(open) = next_lt(html, at) {
         at = open + 1;
         let next = bytes.get(at).copied().unwrap_or(0);
         if bytes[at..].starts_with(b"!--") {
@@ -188,15 +204,21 @@ pub(crate) fn scan(html: &str, mut out: Option<&mut String>) -> Shape {
                 .position(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>')
                 .unwrap_or(bytes.len() - name_start);
         let name = key(&bytes[name_start..name_end]);
-        let (end, self_closed) = tag_end(bytes, name_end);
+        // Counting reads a tag to its first `>`; only the rewrite, which cuts tags out, reads
+        // quoted attribute values that may hold one.
+        let (end, self_closed) = if out.is_some() {
+            tag_end(bytes, name_end)
+        } else {
+            quick_tag_end(html, name_end)
+        };
         at = end;
         let keep = if closing {
             close(&mut stack, &mut dropped, &mut foreign, name)
         } else {
             shape.elements += 1;
-            if listed(RAW_TEXT, name) {
+            if listed(&RAW_TEXT, name) {
                 // The content up to the matching end tag is text; the end tag is read next.
-                at = raw_text_end(bytes, at, &bytes[name_start..name_end]);
+                at = raw_text_end(html, at, &bytes[name_start..name_end]);
             }
             open_element(&mut stack, &mut dropped, &mut foreign, name, self_closed, p)
         };
@@ -225,13 +247,13 @@ fn open_element(
     self_closed: bool,
     p: u64,
 ) -> bool {
-    if listed(VOID, name) || (self_closed && *foreign > 0) {
+    if listed(&VOID, name) || (self_closed && *foreign > 0) {
         return true;
     }
-    if stack.last() == Some(&p) && listed(CLOSES_P, name) {
+    if stack.last() == Some(&p) && listed(&CLOSES_P, name) {
         stack.pop();
     }
-    if listed(SELF_CLOSING_SIBLINGS, name) {
+    if listed(&SELF_CLOSING_SIBLINGS, name) {
         let len = stack.len();
         if let Some(found) = stack[len.saturating_sub(4)..]
             .iter()
@@ -244,7 +266,7 @@ fn open_element(
         dropped.push(name);
         return false;
     }
-    if name == key(b"svg") || name == key(b"math") {
+    if name == SVG || name == MATH {
         *foreign += 1;
     }
     stack.push(name);
@@ -261,15 +283,26 @@ fn close(stack: &mut Vec<u64>, dropped: &mut Vec<u64>, foreign: &mut usize, name
     let from = len.saturating_sub(CLOSE_SEARCH);
     if let Some(found) = stack[from..].iter().rposition(|open| *open == name) {
         stack.truncate(from + found);
-        if (name == key(b"svg") || name == key(b"math")) && *foreign > 0 {
+        if (name == SVG || name == MATH) && *foreign > 0 {
             *foreign -= 1;
         }
     }
     true
 }
 
-fn memchr_lt(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'<')
+/// Where the first `<` at or after `from` is, found a word at a time (`str::find` of an
+/// ASCII character). The scan only stops next to ASCII bytes, so `from` is a character
+/// boundary; were it not, the bytes are searched one by one.
+fn next_lt(html: &str, from: usize) -> Option<usize> {
+    match html.get(from..) {
+        Some(rest) => rest.find('<').map(|found| from + found),
+        None => html
+            .as_bytes()
+            .get(from..)?
+            .iter()
+            .position(|&b| b == b'<')
+            .map(|found| from + found),
+    }
 }
 
 fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
@@ -278,6 +311,23 @@ fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
         .windows(needle.len())
         .position(|window| window == needle)
         .map(|found| from + found)
+}
+
+/// Where a tag ends, as [`tag_end`] says, but at its first `>` whatever quotes stand before
+/// it: found a word at a time.
+fn quick_tag_end(html: &str, from: usize) -> (usize, bool) {
+    let bytes = html.as_bytes();
+    let found = match html.get(from..) {
+        Some(rest) => rest.find('>').map(|at| from + at),
+        None => bytes
+            .get(from..)
+            .and_then(|rest| rest.iter().position(|&b| b == b'>'))
+            .map(|at| from + at),
+    };
+    match found {
+        Some(at) => (at + 1, at > 0 && bytes[at - 1] == b'/'),
+        None => (bytes.len(), false),
+    }
 }
 
 /// Where a tag ends (just past its `>`), and whether it ends with `/>`. Quoted attribute
@@ -308,10 +358,10 @@ fn tag_end(bytes: &[u8], mut at: usize) -> (usize, bool) {
 }
 
 /// Where the text of a raw-text element ends: at its end tag, or at the end of the page.
-fn raw_text_end(bytes: &[u8], from: usize, name: &[u8]) -> usize {
+fn raw_text_end(html: &str, from: usize, name: &[u8]) -> usize {
+    let bytes = html.as_bytes();
     let mut at = from;
-    while let Some(offset) = bytes.get(at..).and_then(memchr_lt) {
-        let open = at + offset;
+    while let Some(open) = next_lt(html, at) {
         let after = open + 2;
         if bytes.get(open + 1) == Some(&b'/')
             && bytes
