@@ -85,6 +85,8 @@ pub(crate) struct EdgeBlock<'a> {
     pub link_density: f64,
     /// The same text stands elsewhere on the page (outside the body as well).
     pub repeated: bool,
+    /// The block is a heading (`h2` to `h6`): one that ends the body heads nothing of it.
+    pub heading: bool,
 }
 
 /// A block that is only a page control, to be dropped anywhere in the body.
@@ -163,8 +165,9 @@ fn is_bare_label(block: &EdgeBlock) -> bool {
 /// Before the lead, every short block that is marked or a bare label goes. After the last
 /// paragraph, unpunctuated short lines may be the story's own (a source line, a list of
 /// names), so the end is cut only at a marked block: from the first marked block of the
-/// trailing run of short blocks (a contact box's heading takes its lines with it), or at a
-/// call to action followed by at most [`AFTER_CALL_WORDS`] words (a video and its caption).
+/// trailing run of short blocks (a contact box's heading takes its lines with it), at a
+/// heading with nothing after it ("Terkini Lainnya"), or at a call to action followed by at
+/// most [`AFTER_CALL_WORDS`] words (a video and its caption).
 pub(crate) fn story_span(blocks: &[EdgeBlock]) -> std::ops::Range<usize> {
     let mut start = 0;
     let mut end = blocks.len();
@@ -175,6 +178,10 @@ pub(crate) fn story_span(blocks: &[EdgeBlock]) -> std::ops::Range<usize> {
         let mut run = end;
         while run > start && is_short(&blocks[run - 1]) {
             run -= 1;
+        }
+        if end > start && blocks[end - 1].heading {
+            end -= 1;
+            continue;
         }
         if let Some(at) = (run..end).find(|&at| is_marked(&blocks[at])) {
             end = at;
@@ -210,6 +217,7 @@ mod tests {
                 chars: text.chars().filter(|c| !c.is_whitespace()).count(),
                 link_density: 0.0,
                 repeated: false,
+                heading: false,
             })
             .collect()
     }

@@ -642,7 +642,7 @@ fn tag_bonus(tag: &str) -> f64 {
 
 /// Scores paragraphs into their ancestors and returns the elements that hold the article:
 /// the best candidate and the siblings strong enough to belong with it.
-fn article_region(page: &mut Page) -> Option<Vec<bool>> {
+fn article_region(page: &mut Page) -> Option<Region> {
     for block in &page.blocks {
         let owner = &page.elements[block.owner];
         if owner.excluded || owner.caption || block.chars < 25 {
@@ -681,6 +681,8 @@ fn article_region(page: &mut Page) -> Option<Vec<bool>> {
         return None;
     }
     let top = widen(page, &finals, top, top_score);
+    let core = top;
+    let top = reach_prose(page, top);
     let top_score = finals[top].max(top_score);
     let mut region = vec![false; page.elements.len()];
     region[top] = true;
@@ -705,7 +707,81 @@ fn article_region(page: &mut Page) -> Option<Vec<bool>> {
             }
         }
     }
-    Some(region)
+    Some(Region {
+        elements: region,
+        core: (core != top).then_some(core),
+    })
+}
+
+/// The elements that hold the article, and, when [`reach_prose`] widened it, where the best
+/// candidate starts: before that, only paragraphs (`p`) are story; other blocks there (a pull
+/// quote, a photo's line, a label) are the article's head.
+struct Region {
+    elements: Vec<bool>,
+    core: Option<usize>,
+}
+
+/// Levels above the best candidate that [`reach_prose`] may climb.
+const PROSE_CLIMB: usize = 3;
+
+/// Shortest block, in non-space characters, counted as story prose outside the candidate:
+/// a sentence or two, longer than captions' and menus' lines.
+const PROSE_CHARS: usize = 80;
+
+/// Highest link density of a block counted as story prose.
+const PROSE_LINK_DENSITY: f64 = 0.25;
+
+/// Most characters of other text (headings, short lines, links) per character of prose that
+/// an ancestor may add to the candidate and still be the article: pagination, a subheading
+/// and a short related list beside a page of story, not a sidebar of teasers.
+const PROSE_OTHER_SHARE: f64 = 0.5;
+
+/// The article split over sibling containers ("Halaman 1 2", a related box, an ad slot, a
+/// photo between the parts): while the candidate's parent adds mostly prose to it (blocks of
+/// [`PROSE_CHARS`] or more, few links) and little else after the candidate's start, the parent
+/// holds the article. What stands before the candidate other than prose is the article's head
+/// (headline, byline, photo), which the body's own filters leave out; text in excluded
+/// elements and captions counts neither way.
+fn reach_prose(page: &Page, mut top: usize) -> usize {
+    // Elements are stored in document order, so an element's descendants are the indices up
+    // to the end of its subtree.
+    let mut subtree_end: Vec<usize> = (1..=page.elements.len()).collect();
+    for index in (1..page.elements.len()).rev() {
+        if let Some(parent) = page.elements[index].parent {
+            subtree_end[parent] = subtree_end[parent].max(subtree_end[index]);
+        }
+    }
+    for _ in 0..PROSE_CLIMB {
+        let Some(parent) = page.elements[top].parent else {
+            break;
+        };
+        let element = &page.elements[parent];
+        if parent == 0 || matches!(element.tag, "body" | "html") || element.excluded {
+            break;
+        }
+        let inside = |owner: usize, root: usize| owner >= root && owner < subtree_end[root];
+        let (mut prose, mut other) = (0usize, 0usize);
+        for block in &page.blocks {
+            if !inside(block.owner, parent) || inside(block.owner, top) {
+                continue;
+            }
+            let owner = &page.elements[block.owner];
+            if owner.excluded || owner.caption {
+                continue;
+            }
+            let density = block.link_chars as f64 / block.chars.max(1) as f64;
+            if block.chars >= PROSE_CHARS && density < PROSE_LINK_DENSITY {
+                prose += block.chars;
+            } else if block.owner > top {
+                other += block.chars;
+            }
+        }
+        if prose == 0 || other as f64 > prose as f64 * PROSE_OTHER_SHARE {
+            break;
+        }
+        top = parent;
+    }
+    top
 }
 
 /// Readability's two corrections to the best candidate: when several nearly-as-good
@@ -771,7 +847,7 @@ fn starts_with_label(lower: &str) -> bool {
 /// Body paragraphs (indices into `page.blocks`) of the region, without furniture.
 fn body_blocks(
     page: &Page,
-    region: &[bool],
+    region: &Region,
     title: &str,
     default_offset: FixedOffset,
 ) -> Vec<usize> {
@@ -779,7 +855,13 @@ fn body_blocks(
     let mut after_label = false;
     for (at, block) in page.blocks.iter().enumerate() {
         let owner = &page.elements[block.owner];
-        if !region[block.owner] || owner.excluded || owner.caption {
+        if !region.elements[block.owner] || owner.excluded || owner.caption {
+            continue;
+        }
+        if region
+            .core
+            .is_some_and(|core| block.owner < core && owner.tag != "p")
+        {
             continue;
         }
         if owner.tag == "h1" || block.text == title {
@@ -827,6 +909,7 @@ fn body_blocks(
             EdgeBlock {
                 text: &block.text,
                 chars: block.chars,
+                heading: is_heading(page.elements[block.owner].tag),
                 link_density: block.link_chars as f64 / block.chars.max(1) as f64,
                 repeated,
             }
@@ -909,7 +992,9 @@ pub(crate) fn extract(
     let mut captions: Vec<String> = Vec::new();
     for block in &page.blocks {
         let owner = &page.elements[block.owner];
-        let in_region = region.as_ref().is_some_and(|region| region[block.owner]);
+        let in_region = region
+            .as_ref()
+            .is_some_and(|region| region.elements[block.owner]);
         // "Foto: ..." lines, and lines that end in a photo credit: "... (CNN Indonesia/Abi)".
         let credit_line = in_region && block.chars < 400 && {
             let lower = block.text.to_lowercase();
