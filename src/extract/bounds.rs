@@ -226,9 +226,10 @@ pub(crate) fn scan(html: &str, mut out: Option<&mut String>) -> Shape {
         if let Some(out) = out.as_deref_mut() {
             if !keep {
                 out.push_str(&html[copied..open]);
-                // Dropped tags still separate words.
+                // Dropped tags still separate words. A dropped script's or style's content
+                // goes with it: without its start tag it would be read as markup.
                 out.push(' ');
-                copied = end;
+                copied = at;
             }
         }
     }
@@ -378,6 +379,33 @@ fn raw_text_end(html: &str, from: usize, name: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever the markup, a flattened page nests no deeper than the limit, keeps the
+        /// text of the original, and the scan never panics. (A dropped script's content goes
+        /// with it: `deep_pages_are_flattened_to_the_limit_keeping_their_text`.)
+        #[test]
+        fn flattened_pages_are_within_the_depth_limit(
+            parts in prop::collection::vec(
+                (
+                    prop::sample::select(vec![
+                        "<div>", "</div>", "<p>", "</p>", "<li>", "<ul>", "<a href='x>y'>",
+                        "</a>", "<svg>", "<g/>", "</svg>", "<!--", "-->", "<br>", "<div/>",
+                        " kata ", "é ", "<", ">", "'", "\"",
+                    ]),
+                    1usize..700,
+                ),
+                0..8,
+            )
+        ) {
+            let page: String = parts.iter().map(|(part, times)| part.repeat(*times)).collect();
+            if let Ok(flat) = bound(&page) {
+                prop_assert!(scan(&flat, None).depth <= MAX_DEPTH);
+                prop_assert_eq!(flat.matches("kata").count(), page.matches("kata").count());
+            }
+        }
+    }
 
     fn shape(html: &str) -> Shape {
         scan(html, None)
@@ -441,6 +469,11 @@ mod tests {
         // Unclosed deep nesting is flattened the same way.
         let unclosed = "<div>y ".repeat(depth);
         assert!(shape(&bound(&unclosed).expect("bounded")).depth <= MAX_DEPTH);
+        // A script past the limit goes whole: its content is not left to be read as markup.
+        let scripts = "<div>".repeat(depth) + "<script>'<div><div>'</script><script>x</script>z";
+        let flat = bound(&scripts).expect("bounded");
+        assert!(shape(&flat).depth <= MAX_DEPTH);
+        assert!(!flat.contains("script") && flat.ends_with('z'));
     }
 
     #[test]
