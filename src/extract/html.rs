@@ -1,12 +1,16 @@
 //! HTML pages: metadata from JSON-LD, OpenGraph and meta tags first, then the visible page.
 //!
-//! The page is parsed once and walked once (iteratively, so deep nesting cannot overflow the
-//! stack) into a flat list of text blocks, each owned by its nearest block-level element. The
-//! body is then found the way Readability finds it: every paragraph scores its parent and
-//! grandparent by length and commas, candidates are weighed by class names and link density,
-//! and the best candidate with its strong siblings is the article. Navigation, share bars,
-//! "Baca juga" blocks, comments and captions are kept out of the body; captions go to
-//! `captions`.
+//! The page's markup is scanned once for its size and depth (`bounds`: too many elements is a
+//! skip, deeper than the limit is flattened), parsed once and walked once (iteratively, so deep
+//! nesting cannot overflow the stack) into a flat list of text blocks, each owned by its
+//! nearest block-level element; inline elements inside a paragraph are its text whatever their
+//! class. The body is then found the way Readability finds it: every paragraph scores its
+//! parent and grandparent by length and commas, candidates are weighed by class names and link
+//! density, the best candidate with its strong siblings is the article, and it reaches sibling
+//! containers that add story prose (a body split by pagination or a related box). Navigation,
+//! share bars, "Baca juga" blocks, comments and captions are kept out of the body; captions go
+//! to `captions`; labels, calls to action and contact boxes at the body's edges are trimmed
+//! (`furniture`). The writer is the byline near the headline and body, not a name elsewhere.
 
 use std::collections::HashMap;
 

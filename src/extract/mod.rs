@@ -499,9 +499,10 @@ pub(crate) fn lone_label(line: &str) -> Option<bool> {
         return None;
     }
     let label = label.to_ascii_lowercase();
-    BYLINE_LABELS
-        .contains(&label.as_str())
-        .then(|| matches!(label.as_str(), "editor" | "penyunting" | "redaktur"))
+    BYLINE_LABELS.contains(&label.as_str()).then_some(matches!(
+        label.as_str(),
+        "editor" | "penyunting" | "redaktur"
+    ))
 }
 
 /// A short line that starts with a byline label: "Penulis: Ani | Editor: Budi".
@@ -676,6 +677,16 @@ mod tests {
             Some("en")
         );
         assert_eq!(guess_language("Banjir, banjir lagi."), None);
+    }
+
+    #[test]
+    fn labels_alone_are_known_with_their_kind() {
+        assert_eq!(lone_label("Penulis"), Some(false));
+        assert_eq!(lone_label("Editor :"), Some(true));
+        assert_eq!(lone_label("REPORTER:"), Some(false));
+        assert_eq!(lone_label("Penulis: Ani"), None);
+        assert_eq!(lone_label("Penyunting naskah"), None);
+        assert_eq!(lone_label(""), None);
     }
 
     #[test]
