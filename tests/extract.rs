@@ -416,6 +416,16 @@ fn labels_alone_name_the_writer_and_far_names_do_not() {
     let article = one("sites/byline_elsewhere.html");
     assert_eq!(article.authors, vec!["Acep Nazmudin"]);
     assert_eq!(article.editors, vec!["Farid Assifa"]);
+    // A label followed by another label names no one.
+    let page = "<html><body><h1>Jalan Desa Akhirnya Diaspal Setelah Lima Tahun</h1>\
+        <div><span>Penulis</span></div><div><span>Editor</span></div><div><span>Budi Santoso</span></div>\
+        <div class=\"isi\"><p>Warga Desa Sukamaju akhirnya bisa menikmati jalan beraspal setelah lima tahun menunggu, kata kepala desa.</p>\
+        <p>Pengaspalan sepanjang tiga kilometer itu dibiayai dana desa dan bantuan provinsi, dan selesai dalam dua bulan.</p></div></body></html>";
+    let article = extract(page.as_bytes(), "a.html", &ExtractOptions::default())
+        .expect("article")
+        .remove(0);
+    assert!(article.authors.is_empty(), "{:?}", article.authors);
+    assert_eq!(article.editors, vec!["Budi Santoso"]);
 }
 
 #[test]

@@ -1362,7 +1362,11 @@ fn byline(
         let mut labelled = false;
         let mut found = byline_names(&block.text);
         if let (Some(editor), Some(next)) = (lone_label(&block.text), page.blocks.get(at + 1)) {
-            if next.text.at_most_words(5) && BYLINE_NAME_START.is_match(&next.text) {
+            // "Penulis" then "Editor": no name between two labels.
+            if next.text.at_most_words(5)
+                && lone_label(&next.text).is_none()
+                && BYLINE_NAME_START.is_match(&next.text)
+            {
                 found.push((editor, next.text.clone()));
             }
         }
