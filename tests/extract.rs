@@ -336,3 +336,156 @@ fn extract_command_prints_fields_and_reports_skips() {
         "{stderr}"
     );
 }
+
+/// The site-shaped fixtures in `tests/fixtures/sites/`, each with its expected fields in
+/// `expected.jsonl`: title, date, authors, the body's first and last sentence, strings that
+/// must be in the body and furniture that must not.
+#[test]
+fn site_shaped_pages_give_every_field() {
+    let expected = String::from_utf8(fixture("sites/expected.jsonl")).expect("UTF-8");
+    let mut pages = 0;
+    for line in expected.lines().filter(|line| !line.trim().is_empty()) {
+        let want: serde_json::Value = serde_json::from_str(line).expect("valid JSON");
+        let file = want["file"].as_str().expect("file");
+        let article = one(&format!("sites/{file}"));
+        let strings = |key: &str| -> Vec<String> {
+            want[key]
+                .as_array()
+                .expect(key)
+                .iter()
+                .map(|value| value.as_str().expect("string").to_string())
+                .collect()
+        };
+        assert_eq!(
+            article.title,
+            want["title"].as_str().expect("title"),
+            "{file}"
+        );
+        assert_eq!(
+            date(&article),
+            want["date"].as_str().expect("date"),
+            "{file}"
+        );
+        assert_eq!(article.authors, strings("authors"), "{file}");
+        let paragraphs: Vec<&str> = article.body.split("\n\n").collect();
+        let first = want["first"].as_str().expect("first");
+        let last = want["last"].as_str().expect("last");
+        assert!(
+            paragraphs[0].starts_with(first),
+            "{file}: body starts {:?}",
+            paragraphs[0]
+        );
+        assert!(
+            paragraphs
+                .last()
+                .is_some_and(|paragraph| paragraph.ends_with(last)),
+            "{file}: body ends {:?}",
+            paragraphs.last()
+        );
+        for present in strings("present") {
+            assert!(
+                article.body.contains(&present),
+                "{file}: {present:?} missing"
+            );
+        }
+        for furniture in strings("furniture") {
+            assert!(
+                !article.body.contains(&furniture),
+                "{file}: {furniture:?} in body:\n{}",
+                article.body
+            );
+        }
+        pages += 1;
+    }
+    assert_eq!(pages, 5);
+}
+
+#[test]
+fn words_linked_inside_running_text_stay_in_the_paragraph() {
+    let article = one("sites/inline_tag_links.html");
+    assert!(article
+        .body
+        .contains("Menteri Perhubungan (Menhub) Budi Karya Sumadi"));
+    assert!(!article.body.contains("( )"));
+    // The credit box gives the editor; the comment's "Oleh" is no one's byline.
+    assert_eq!(article.editors, vec!["Yoga Pratama"]);
+}
+
+#[test]
+fn labels_alone_name_the_writer_and_far_names_do_not() {
+    let article = one("sites/byline_elsewhere.html");
+    assert_eq!(article.authors, vec!["Acep Nazmudin"]);
+    assert_eq!(article.editors, vec!["Farid Assifa"]);
+    // A label followed by another label names no one.
+    let page = "<html><body><h1>Jalan Desa Akhirnya Diaspal Setelah Lima Tahun</h1>\
+        <div><span>Penulis</span></div><div><span>Editor</span></div><div><span>Budi Santoso</span></div>\
+        <div class=\"isi\"><p>Warga Desa Sukamaju akhirnya bisa menikmati jalan beraspal setelah lima tahun menunggu, kata kepala desa.</p>\
+        <p>Pengaspalan sepanjang tiga kilometer itu dibiayai dana desa dan bantuan provinsi, dan selesai dalam dua bulan.</p></div></body></html>";
+    let article = extract(page.as_bytes(), "a.html", &ExtractOptions::default())
+        .expect("article")
+        .remove(0);
+    assert!(article.authors.is_empty(), "{:?}", article.authors);
+    assert_eq!(article.editors, vec!["Budi Santoso"]);
+}
+
+#[test]
+fn body_runs_across_ads_inserts_and_pagination() {
+    let article = one("sites/paginated_body.html");
+    assert_eq!(article.body.split("\n\n").count(), 7, "{}", article.body);
+    let article = one("sites/caption_before_lead.html");
+    assert_eq!(article.body.split("\n\n").count(), 7, "{}", article.body);
+    assert!(article
+        .captions
+        .iter()
+        .any(|caption| caption.starts_with("Warga melintasi genangan banjir")));
+}
+
+/// 100,000 nested `<div>` (1.1 MB) took 25 s to parse as written. Up to the element limit
+/// a deep page is flattened to the depth limit and its text kept; past it, skipped with that
+/// reason before parsing.
+#[test]
+fn deeply_nested_page_is_flattened_or_refused() {
+    let nested = |depth: usize, closed: bool| {
+        format!(
+            "<html><head><title>Halaman Bersarang Sangat Dalam</title></head><body>{}<p>Kalimat terdalam di halaman ini cukup panjang untuk dianggap sebagai isi artikel berita.</p>{}</body></html>",
+            "<div>".repeat(depth),
+            if closed { "</div>".repeat(depth) } else { String::new() }
+        )
+    };
+    for closed in [true, false] {
+        let articles = extract(
+            nested(90_000, closed).as_bytes(),
+            "dalam.html",
+            &ExtractOptions::default(),
+        )
+        .expect("a flattened page still gives its article");
+        assert!(articles[0]
+            .body
+            .contains("Kalimat terdalam di halaman ini cukup panjang"));
+        assert_eq!(articles[0].title, "Halaman Bersarang Sangat Dalam");
+        match extract(
+            nested(100_000, closed).as_bytes(),
+            "dalam.html",
+            &ExtractOptions::default(),
+        ) {
+            Err(ExtractError::TooManyElements { count, limit }) => {
+                assert_eq!(count, 100_005);
+                assert!(count > limit);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+/// An 8 MB page of a million `<p>a</p>` took 617 MB to parse: it is refused before parsing.
+#[test]
+fn page_with_too_many_elements_is_a_typed_skip() {
+    let page = format!("<html><body>{}</body></html>", "<p>a</p>".repeat(1_000_000));
+    match extract(page.as_bytes(), "banyak.html", &ExtractOptions::default()) {
+        Err(ExtractError::TooManyElements { count, limit }) => {
+            assert!(count > limit, "{count} {limit}");
+            assert!(count >= 1_000_000);
+        }
+        other => panic!("{other:?}"),
+    }
+}

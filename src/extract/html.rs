@@ -1,12 +1,16 @@
 //! HTML pages: metadata from JSON-LD, OpenGraph and meta tags first, then the visible page.
 //!
-//! The page is parsed once and walked once (iteratively, so deep nesting cannot overflow the
-//! stack) into a flat list of text blocks, each owned by its nearest block-level element. The
-//! body is then found the way Readability finds it: every paragraph scores its parent and
-//! grandparent by length and commas, candidates are weighed by class names and link density,
-//! and the best candidate with its strong siblings is the article. Navigation, share bars,
-//! "Baca juga" blocks, comments and captions are kept out of the body; captions go to
-//! `captions`.
+//! The page's markup is scanned once for its size and depth (`bounds`: too many elements is a
+//! skip, deeper than the limit is flattened), parsed once and walked once (iteratively, so deep
+//! nesting cannot overflow the stack) into a flat list of text blocks, each owned by its
+//! nearest block-level element; inline elements inside a paragraph are its text whatever their
+//! class. The body is then found the way Readability finds it: every paragraph scores its
+//! parent and grandparent by length and commas, candidates are weighed by class names and link
+//! density, the best candidate with its strong siblings is the article, and it reaches sibling
+//! containers that add story prose (a body split by pagination or a related box). Navigation,
+//! share bars, "Baca juga" blocks, comments and captions are kept out of the body; captions go
+//! to `captions`; labels, calls to action and contact boxes at the body's edges are trimmed
+//! (`furniture`). The writer is the byline near the headline and body, not a name elsewhere.
 
 use std::collections::HashMap;
 
@@ -18,9 +22,10 @@ use scraper::{Html, Node};
 use serde_json::Value;
 
 use super::date::{date_from_url, day_month_mentions, find_date, Found};
+use super::furniture::{self, EdgeBlock};
 use super::{
-    byline_names, dateline, guess_language, is_byline_line, non_space_chars, normalize_space,
-    normalize_space_counted, source_from_url, ExtractError, ExtractOptions, Words,
+    byline_names, dateline, guess_language, is_byline_line, lone_label, non_space_chars,
+    normalize_space, normalize_space_counted, source_from_url, ExtractError, ExtractOptions, Words,
 };
 use crate::article::{Article, Format};
 
@@ -133,6 +138,11 @@ static BYLINE_CLASS: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"author|penulis|reporter|byline|writer|wartawan").expect("valid regex")
 });
 
+/// A name as a byline gives it: capitalised words.
+static BYLINE_NAME_START: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,4}$").expect("valid regex")
+});
+
 /// A photo credit closing a caption: "(ANTARA FOTO/Budi)", "(Foto: Dok. Humas)".
 static PHOTO_CREDIT: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"\((?:(?i:foto|photo|dok\.?)\s*:[^()]{1,60}|[\p{Lu}][^()/]{1,40}/[^()/]{1,40}(?:/[^()/]{1,40})?)\)\s*$")
@@ -170,7 +180,9 @@ const JUNK_LINES: &[&str] = &[
 
 struct Element {
     parent: Option<usize>,
-    tag: String,
+    /// The tag when it is one the scoring reads ([`BLOCKS`] and `span`), else "": no
+    /// allocation per element.
+    tag: &'static str,
     class_weight: i32,
     excluded: bool,
     caption: bool,
@@ -330,7 +342,7 @@ fn walk(document: &Html) -> Page {
     let mut page = Page::default();
     page.elements.push(Element {
         parent: None,
-        tag: "#document".to_string(),
+        tag: "#document",
         class_weight: 0,
         excluded: false,
         caption: false,
@@ -349,6 +361,7 @@ fn walk(document: &Html) -> Page {
     let mut link_depth = 0usize;
     let mut capture: Option<(Capture, String)> = None;
     let mut classes: Vec<&str> = Vec::new();
+    let mut class_id = String::new();
 
     fn flush(page: &mut Page, owner: usize, buffer: &mut String, buffer_links: &mut usize) {
         let (text, chars) = normalize_space_counted(buffer);
@@ -467,7 +480,7 @@ fn walk(document: &Html) -> Page {
                     );
                     classes.sort_unstable();
                     classes.dedup();
-                    let mut class_id = String::new();
+                    class_id.clear();
                     for class in &classes {
                         class_id.push_str(class);
                         class_id.push(' ');
@@ -489,6 +502,18 @@ fn walk(document: &Html) -> Page {
                             style.contains("display:none") || style.contains("visibility:hidden")
                         });
                     let structural = matches!(tag, "html" | "body" | "article" | "main");
+                    let block_tag = BLOCKS.iter().copied().find(|block| *block == tag);
+                    let known_tag = block_tag.unwrap_or(if tag == "span" { "span" } else { "" });
+                    let owner_element = &page.elements[owner];
+                    // Words, links and emphasis inside a paragraph are its text whatever their
+                    // class ("inner-link-tag", "ads-keyword"): boilerplate goes by the block.
+                    let in_paragraph =
+                        block_tag.is_none() && PARAGRAPHS.contains(&owner_element.tag);
+                    let traits = if in_paragraph {
+                        ClassTraits::default()
+                    } else {
+                        traits
+                    };
                     let furniture = !structural && traits.furniture;
                     let parent_element = &page.elements[parent];
                     let excluded = parent_element.excluded
@@ -507,8 +532,7 @@ fn walk(document: &Html) -> Page {
                         || traits.byline
                         || judged.rel == Some("author")
                         || judged.itemprop == Some("author");
-                    let owner_element = &page.elements[owner];
-                    let block = BLOCKS.contains(&tag)
+                    let block = block_tag.is_some()
                         || excluded != owner_element.excluded
                         || caption != owner_element.caption
                         || dateish != owner_element.dateish
@@ -516,7 +540,7 @@ fn walk(document: &Html) -> Page {
                     let index = page.elements.len();
                     page.elements.push(Element {
                         parent: Some(parent),
-                        tag: tag.to_string(),
+                        tag: known_tag,
                         class_weight: traits.weight,
                         excluded,
                         caption,
@@ -622,7 +646,7 @@ fn tag_bonus(tag: &str) -> f64 {
 
 /// Scores paragraphs into their ancestors and returns the elements that hold the article:
 /// the best candidate and the siblings strong enough to belong with it.
-fn article_region(page: &mut Page) -> Option<Vec<bool>> {
+fn article_region(page: &mut Page) -> Option<Region> {
     for block in &page.blocks {
         let owner = &page.elements[block.owner];
         if owner.excluded || owner.caption || block.chars < 25 {
@@ -630,7 +654,7 @@ fn article_region(page: &mut Page) -> Option<Vec<bool>> {
         }
         let commas = block.text.matches([',', '،', '，']).count() as f64;
         let score = 1.0 + commas + (block.chars as f64 / 100.0).min(3.0);
-        let mut at = if PARAGRAPHS.contains(&owner.tag.as_str()) {
+        let mut at = if PARAGRAPHS.contains(&owner.tag) {
             owner.parent
         } else {
             Some(block.owner)
@@ -648,7 +672,7 @@ fn article_region(page: &mut Page) -> Option<Vec<bool>> {
             if element.score <= 0.0 || element.excluded {
                 return 0.0;
             }
-            (element.score + tag_bonus(&element.tag) + element.class_weight as f64)
+            (element.score + tag_bonus(element.tag) + element.class_weight as f64)
                 * (1.0 - link_density(element))
         })
         .collect();
@@ -661,6 +685,8 @@ fn article_region(page: &mut Page) -> Option<Vec<bool>> {
         return None;
     }
     let top = widen(page, &finals, top, top_score);
+    let core = top;
+    let top = reach_prose(page, top);
     let top_score = finals[top].max(top_score);
     let mut region = vec![false; page.elements.len()];
     region[top] = true;
@@ -685,7 +711,81 @@ fn article_region(page: &mut Page) -> Option<Vec<bool>> {
             }
         }
     }
-    Some(region)
+    Some(Region {
+        elements: region,
+        core: (core != top).then_some(core),
+    })
+}
+
+/// The elements that hold the article, and, when [`reach_prose`] widened it, where the best
+/// candidate starts: before that, only paragraphs (`p`) are story; other blocks there (a pull
+/// quote, a photo's line, a label) are the article's head.
+struct Region {
+    elements: Vec<bool>,
+    core: Option<usize>,
+}
+
+/// Levels above the best candidate that [`reach_prose`] may climb.
+const PROSE_CLIMB: usize = 3;
+
+/// Shortest block, in non-space characters, counted as story prose outside the candidate:
+/// a sentence or two, longer than captions' and menus' lines.
+const PROSE_CHARS: usize = 80;
+
+/// Highest link density of a block counted as story prose.
+const PROSE_LINK_DENSITY: f64 = 0.25;
+
+/// Most characters of other text (headings, short lines, links) per character of prose that
+/// an ancestor may add to the candidate and still be the article: pagination, a subheading
+/// and a short related list beside a page of story, not a sidebar of teasers.
+const PROSE_OTHER_SHARE: f64 = 0.5;
+
+/// The article split over sibling containers ("Halaman 1 2", a related box, an ad slot, a
+/// photo between the parts): while the candidate's parent adds mostly prose to it (blocks of
+/// [`PROSE_CHARS`] or more, few links) and little else after the candidate's start, the parent
+/// holds the article. What stands before the candidate other than prose is the article's head
+/// (headline, byline, photo), which the body's own filters leave out; text in excluded
+/// elements and captions counts neither way.
+fn reach_prose(page: &Page, mut top: usize) -> usize {
+    // Elements are stored in document order, so an element's descendants are the indices up
+    // to the end of its subtree.
+    let mut subtree_end: Vec<usize> = (1..=page.elements.len()).collect();
+    for index in (1..page.elements.len()).rev() {
+        if let Some(parent) = page.elements[index].parent {
+            subtree_end[parent] = subtree_end[parent].max(subtree_end[index]);
+        }
+    }
+    for _ in 0..PROSE_CLIMB {
+        let Some(parent) = page.elements[top].parent else {
+            break;
+        };
+        let element = &page.elements[parent];
+        if parent == 0 || matches!(element.tag, "body" | "html") || element.excluded {
+            break;
+        }
+        let inside = |owner: usize, root: usize| owner >= root && owner < subtree_end[root];
+        let (mut prose, mut other) = (0usize, 0usize);
+        for block in &page.blocks {
+            if !inside(block.owner, parent) || inside(block.owner, top) {
+                continue;
+            }
+            let owner = &page.elements[block.owner];
+            if owner.excluded || owner.caption {
+                continue;
+            }
+            let density = block.link_chars as f64 / block.chars.max(1) as f64;
+            if block.chars >= PROSE_CHARS && density < PROSE_LINK_DENSITY {
+                prose += block.chars;
+            } else if block.owner > top {
+                other += block.chars;
+            }
+        }
+        if prose == 0 || other as f64 > prose as f64 * PROSE_OTHER_SHARE {
+            break;
+        }
+        top = parent;
+    }
+    top
 }
 
 /// Readability's two corrections to the best candidate: when several nearly-as-good
@@ -751,7 +851,7 @@ fn starts_with_label(lower: &str) -> bool {
 /// Body paragraphs (indices into `page.blocks`) of the region, without furniture.
 fn body_blocks(
     page: &Page,
-    region: &[bool],
+    region: &Region,
     title: &str,
     default_offset: FixedOffset,
 ) -> Vec<usize> {
@@ -759,7 +859,13 @@ fn body_blocks(
     let mut after_label = false;
     for (at, block) in page.blocks.iter().enumerate() {
         let owner = &page.elements[block.owner];
-        if !region[block.owner] || owner.excluded || owner.caption {
+        if !region.elements[block.owner] || owner.excluded || owner.caption {
+            continue;
+        }
+        if region
+            .core
+            .is_some_and(|core| block.owner < core && owner.tag != "p")
+        {
             continue;
         }
         if owner.tag == "h1" || block.text == title {
@@ -787,11 +893,35 @@ fn body_blocks(
         if density > 0.5
             || is_byline_line(&block.text)
             || JUNK_LINES.contains(&lower.trim_end_matches(':'))
+            || furniture::is_control(&block.text)
         {
             continue;
         }
         body.push(at);
     }
+    let edges: Vec<EdgeBlock> = body
+        .iter()
+        .map(|&at| {
+            let block = &page.blocks[at];
+            // Only short blocks can be edge furniture: longer ones skip the page search.
+            let repeated = block.text.at_most_words(furniture::EDGE_WORDS)
+                && page
+                    .blocks
+                    .iter()
+                    .enumerate()
+                    .any(|(other, same)| other != at && same.text == block.text);
+            EdgeBlock {
+                text: &block.text,
+                chars: block.chars,
+                heading: is_heading(page.elements[block.owner].tag),
+                link_density: block.link_chars as f64 / block.chars.max(1) as f64,
+                repeated,
+            }
+        })
+        .collect();
+    let span = furniture::story_span(&edges);
+    body.truncate(span.end);
+    body.drain(..span.start);
     body
 }
 
@@ -800,7 +930,12 @@ pub(crate) fn extract(
     path: &str,
     options: &ExtractOptions,
 ) -> Result<Article, ExtractError> {
-    let document = Html::parse_document(text);
+    let bounded = super::bounds::bound(text).map_err(|refused| ExtractError::TooManyElements {
+        count: refused.count,
+        limit: super::bounds::MAX_ELEMENTS,
+    })?;
+    let document = Html::parse_document(&bounded);
+    drop(bounded);
     let mut page = walk(&document);
     drop(document);
     let mut article = Article::new(path, Format::Html);
@@ -845,7 +980,7 @@ pub(crate) fn extract(
         .enumerate()
         .filter(|(_, block)| {
             let owner = &page.elements[block.owner];
-            is_heading(&owner.tag) && !owner.excluded && block.chars >= 10
+            is_heading(owner.tag) && !owner.excluded && block.chars >= 10
         })
         .map(|(at, block)| (at, block.text.as_str()))
         .collect();
@@ -861,7 +996,9 @@ pub(crate) fn extract(
     let mut captions: Vec<String> = Vec::new();
     for block in &page.blocks {
         let owner = &page.elements[block.owner];
-        let in_region = region.as_ref().is_some_and(|region| region[block.owner]);
+        let in_region = region
+            .as_ref()
+            .is_some_and(|region| region.elements[block.owner]);
         // "Foto: ..." lines, and lines that end in a photo credit: "... (CNN Indonesia/Abi)".
         let credit_line = in_region && block.chars < 400 && {
             let lower = block.text.to_lowercase();
@@ -961,7 +1098,16 @@ pub(crate) fn extract(
     }
 
     // Byline.
-    let (authors, editors) = byline(&page, ld.as_ref(), article.source.as_deref());
+    let article_blocks = match (title_block, body.first(), body.last()) {
+        (_, None, _) | (_, _, None) => title_block.map(|at| at..at + 1),
+        (title, Some(&first), Some(&last)) => Some(title.unwrap_or(first).min(first)..last + 1),
+    };
+    let (authors, editors) = byline(
+        &page,
+        ld.as_ref(),
+        article.source.as_deref(),
+        article_blocks,
+    );
     article.authors = authors;
     article.editors = editors;
 
@@ -1139,8 +1285,25 @@ pub(crate) fn mention_date(
     super::date::trusted(date).filter(|date| date.year() == year)
 }
 
-/// Authors and editors: JSON-LD and meta tags first, then labelled names on the page.
-fn byline(page: &Page, ld: Option<&Value>, source: Option<&str>) -> (Vec<String>, Vec<String>) {
+/// Blocks before the headline or after the body's last paragraph where a byline is still the
+/// article's: the credit lines, date and share bar between them. Names further away belong to
+/// other stories (lists of popular articles, comments).
+const BYLINE_REACH: usize = 15;
+
+/// Authors and editors: JSON-LD and meta tags first, then names on the page near the article
+/// (`article_blocks`, the headline to the last body paragraph): labelled ("Penulis: Ani"), a
+/// label alone with the name in the next block, or in a byline element.
+fn byline(
+    page: &Page,
+    ld: Option<&Value>,
+    source: Option<&str>,
+    article_blocks: Option<std::ops::Range<usize>>,
+) -> (Vec<String>, Vec<String>) {
+    let near = |at: usize| {
+        article_blocks
+            .as_ref()
+            .is_none_or(|span| at + BYLINE_REACH >= span.start && at < span.end + BYLINE_REACH)
+    };
     let is_person = |name: &str| {
         let lower = name.to_lowercase();
         !name.is_empty()
@@ -1188,13 +1351,26 @@ fn byline(page: &Page, ld: Option<&Value>, source: Option<&str>) -> (Vec<String>
     }
     let mut editors: Vec<String> = Vec::new();
     let mut visible: Vec<String> = Vec::new();
-    for block in &page.blocks {
-        if block.chars > 160 {
+    for (at, block) in page.blocks.iter().enumerate() {
+        if block.chars > 160 || !near(at) {
             continue;
         }
         let owner = &page.elements[block.owner];
+        if owner.excluded {
+            continue;
+        }
         let mut labelled = false;
-        for (editor, name) in byline_names(&block.text) {
+        let mut found = byline_names(&block.text);
+        if let (Some(editor), Some(next)) = (lone_label(&block.text), page.blocks.get(at + 1)) {
+            // "Penulis" then "Editor": no name between two labels.
+            if next.text.at_most_words(5)
+                && lone_label(&next.text).is_none()
+                && BYLINE_NAME_START.is_match(&next.text)
+            {
+                found.push((editor, next.text.clone()));
+            }
+        }
+        for (editor, name) in found {
             labelled = true;
             if !is_person(&name) {
                 continue;
@@ -1206,7 +1382,6 @@ fn byline(page: &Page, ld: Option<&Value>, source: Option<&str>) -> (Vec<String>
         }
         if !labelled
             && owner.byline
-            && !owner.excluded
             && block.text.at_most_words(5)
             && is_person(&block.text)
             && !visible.contains(&block.text)

@@ -9,9 +9,11 @@
 //! assert_eq!(articles[0].title, "Judul Berita");
 //! ```
 
+mod bounds;
 pub mod date;
 mod dateline;
 mod decode;
+mod furniture;
 mod html;
 mod json;
 mod text;
@@ -31,6 +33,8 @@ pub enum ExtractError {
     TooLarge { size: u64, limit: u64 },
     #[error("binary file ({0}), not an article")]
     Binary(&'static str),
+    #[error("page has too many elements ({count}, limit {limit}), not an article")]
+    TooManyElements { count: usize, limit: usize },
     #[error("no article text found")]
     NoArticle,
     #[error("invalid JSON: {0}")]
@@ -487,6 +491,20 @@ pub(crate) fn byline_names(line: &str) -> Vec<(bool, String)> {
     names
 }
 
+/// A line that is a byline label alone ("Penulis", "Editor:"), its name in the next block:
+/// `Some(true)` when the label says editor.
+pub(crate) fn lone_label(line: &str) -> Option<bool> {
+    let label = line.trim_end_matches(|c: char| c == ':' || c.is_whitespace());
+    if label.len() > 10 || !label.is_ascii() {
+        return None;
+    }
+    let label = label.to_ascii_lowercase();
+    BYLINE_LABELS.contains(&label.as_str()).then_some(matches!(
+        label.as_str(),
+        "editor" | "penyunting" | "redaktur"
+    ))
+}
+
 /// A short line that starts with a byline label: "Penulis: Ani | Editor: Budi".
 pub(crate) fn is_byline_line(line: &str) -> bool {
     may_start_with_label(line)
@@ -659,6 +677,16 @@ mod tests {
             Some("en")
         );
         assert_eq!(guess_language("Banjir, banjir lagi."), None);
+    }
+
+    #[test]
+    fn labels_alone_are_known_with_their_kind() {
+        assert_eq!(lone_label("Penulis"), Some(false));
+        assert_eq!(lone_label("Editor :"), Some(true));
+        assert_eq!(lone_label("REPORTER:"), Some(false));
+        assert_eq!(lone_label("Penulis: Ani"), None);
+        assert_eq!(lone_label("Penyunting naskah"), None);
+        assert_eq!(lone_label(""), None);
     }
 
     #[test]
