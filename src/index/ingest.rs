@@ -348,17 +348,11 @@ fn ingest_run(
             scope.spawn(move || {
                 for job in jobs {
                     // A panic on one file (a bug in extraction) skips that file, not the run.
-                    let (key, file) = (job.key.clone(), job.file.clone());
-                    let (previous, recorded) = (job.previous, job.recorded);
+                    let fallback = job.clone();
                     let outcome =
                         super::health::catch_panic(|| process(job, &news, &extract_options))
                             .unwrap_or_else(|message| Outcome::Unrecorded {
-                                job: Job {
-                                    key,
-                                    file,
-                                    previous,
-                                    recorded,
-                                },
+                                job: fallback,
                                 reason: format!("extraction failed unexpectedly ({message})"),
                             });
                     if outcomes.send(outcome).is_err() {
@@ -605,6 +599,7 @@ struct WalkReport {
 }
 
 /// A file to read and extract.
+#[derive(Clone)]
 struct Job {
     key: String,
     file: CorpusFile,
