@@ -1,0 +1,538 @@
+//! The ranking model: how an article's score is made from the query's concepts.
+//!
+//! Basis: BM25F (Robertson, Zaragoza and Taylor, "Simple BM25 extension to multiple weighted
+//! fields", 2004) for the text, with two bounded features beside it, computed in a second stage
+//! over the best candidates of a cheap first stage (two-stage re-ranking):
+//!
+//! 1. **First stage** (`search::candidates`): tantivy's BM25 over each field, summed, finds the
+//!    [`RERANK_DEPTH`] best articles holding every word and the [`RERANK_DEPTH`] best of the
+//!    rest (a flat union of terms, block-max pruned). It only chooses who is rescored.
+//! 2. **Second stage** ([`rescore`]): each candidate's per-field term frequencies, positions and
+//!    field lengths are read from the index (postings moved forward along the sorted
+//!    candidates, field norms) and the score is made of:
+//!    - **Text** (BM25F): for each concept, the field-weighted frequencies, each field
+//!      length-normalised on its own ([`FieldParams::b`]), are added *before* saturation
+//!      (`k1`), then multiplied by the concept's idf. A title hit and scattered mentions no
+//!      longer saturate twice; an article about the topic, which repeats its words, wins.
+//!    - **Coverage**: the idf-weighted share of the query's concepts the article holds, raised
+//!      to [`Params::coverage`], multiplies the text score. Soft: an article lacking a rare
+//!      word loses much, one lacking a common word little, and a strong article lacking a
+//!      word can still beat a weak one holding every word (the old tier could not).
+//!    - **Proximity**: for each pair of neighbouring concepts, BM25TP-style pair weights
+//!      (1/d² for each occurrence within [`PROXIMITY_WINDOW`] positions) saturated, times the
+//!      pair's smaller idf and [`Params::proximity`]. Bounded by that weight: proximity
+//!      reorders close matches, never beats a clearly better one.
+//!    - **Freshness**: [`Params::freshness`] times a decay over [`Params::freshness_days`]
+//!      from the newest article. Zero by default: on the measured sets every weight above
+//!      zero lost (topical questions over an archive want the best answer, often years old);
+//!      `--sort newest` is the way to ask for recent articles.
+//!
+//! A **concept** is one query word (with every term its analysis gives at one position:
+//! aliases), or a phrase: a quoted phrase, one written word that analyses to several terms
+//! (an acronym such as "KPK" indexed as its long form, a closed compound such as
+//! "kerjasama", "Covid-19"), or a run of words that spells a listed alias's long form
+//! ("Komisi Pemberantasan Korupsi"). A phrase concept counts its occurrences in order as its
+//! frequency and counts once for coverage, so an acronym and its long form are read the same.
+//!
+//! Measured effects (EVALUATION.md has the tables): see the constants' notes.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, Term, TERMINATED};
+
+use super::PhraseWord;
+use crate::index::Fields;
+use crate::search::top::Found;
+
+/// Candidates of each first-stage list rescored by the model. Past a few hundred, the lists
+/// hold articles the model ranks far below the first page.
+pub const RERANK_DEPTH: usize = 200;
+
+/// BM25F's saturation: how fast repeated occurrences stop adding.
+pub const K1: f32 = 1.2;
+/// A title occurrence counts this many body occurrences.
+pub const TITLE_WEIGHT: f32 = 3.0;
+/// Length normalisation of the title: short and similar across articles, so little.
+pub const TITLE_B: f32 = 0.3;
+pub const BODY_WEIGHT: f32 = 1.0;
+/// Length normalisation of the body.
+pub const BODY_B: f32 = 0.75;
+pub const CAPTIONS_WEIGHT: f32 = 0.5;
+pub const CAPTIONS_B: f32 = 0.75;
+pub const BYLINE_WEIGHT: f32 = 0.2;
+pub const BYLINE_B: f32 = 0.5;
+/// Exponent of the idf-weighted coverage that multiplies the text score.
+pub const COVERAGE: f32 = 2.0;
+/// Most a pair of neighbouring concepts adds, as a share of its smaller idf.
+pub const PROXIMITY: f32 = 0.5;
+/// Occurrences further apart than this many positions are not near.
+pub const PROXIMITY_WINDOW: u32 = 8;
+/// Most a result's date adds (see the module note: none by default).
+pub const FRESHNESS: f32 = 0.0;
+/// Days over which freshness falls to about a third.
+pub const FRESHNESS_DAYS: f32 = 365.0;
+
+/// Weight and length normalisation of one field.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct FieldParams {
+    pub weight: f32,
+    pub b: f32,
+}
+
+/// The model's parameters; [`Params::default`] is the tuned configuration, the same for
+/// every query.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Params {
+    pub k1: f32,
+    pub title: FieldParams,
+    pub body: FieldParams,
+    pub captions: FieldParams,
+    pub byline: FieldParams,
+    pub coverage: f32,
+    pub proximity: f32,
+    pub proximity_window: u32,
+    pub freshness: f32,
+    pub freshness_days: f32,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            k1: K1,
+            title: FieldParams {
+                weight: TITLE_WEIGHT,
+                b: TITLE_B,
+            },
+            body: FieldParams {
+                weight: BODY_WEIGHT,
+                b: BODY_B,
+            },
+            captions: FieldParams {
+                weight: CAPTIONS_WEIGHT,
+                b: CAPTIONS_B,
+            },
+            byline: FieldParams {
+                weight: BYLINE_WEIGHT,
+                b: BYLINE_B,
+            },
+            coverage: COVERAGE,
+            proximity: PROXIMITY,
+            proximity_window: PROXIMITY_WINDOW,
+            freshness: FRESHNESS,
+            freshness_days: FRESHNESS_DAYS,
+        }
+    }
+}
+
+/// What a concept is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConceptKind {
+    /// One position: any of its terms.
+    Word,
+    /// Several positions in order.
+    Phrase,
+}
+
+/// One unit of meaning in the query, scored and counted for coverage as one.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Concept {
+    /// The query text it came from.
+    pub text: String,
+    pub kind: ConceptKind,
+    /// Its places: a word has one; a phrase one per term position, with gaps kept.
+    pub places: Vec<PhraseWord>,
+}
+
+impl Concept {
+    /// Positions from the first place to the last.
+    fn span(&self) -> u32 {
+        self.places.last().map_or(0, |place| place.offset as u32)
+    }
+}
+
+/// The four text fields in the order the model reads them.
+const FIELD_NAMES: [&str; 4] = ["title", "body", "captions", "byline"];
+
+fn field_list(fields: &Fields, params: &Params) -> [(Field, FieldParams); 4] {
+    [
+        (fields.title, params.title),
+        (fields.body, params.body),
+        (fields.captions, params.captions),
+        (fields.byline, params.byline),
+    ]
+}
+
+/// One field's part of a concept's score in one article.
+#[derive(Clone, Debug, Serialize)]
+pub struct FieldPart {
+    pub field: &'static str,
+    /// Occurrences (of the phrase, for a phrase concept).
+    pub tf: u32,
+    /// The field's length in terms, as the index keeps it.
+    pub length: u32,
+    /// What the field adds to the concept's weighted frequency: weight · tf / normalisation.
+    pub weighted_tf: f32,
+}
+
+/// One concept's part of an article's score.
+#[derive(Clone, Debug, Serialize)]
+pub struct ConceptPart {
+    pub concept: String,
+    pub idf: f32,
+    /// The fields where it occurs.
+    pub fields: Vec<FieldPart>,
+    /// idf · saturated weighted frequency.
+    pub score: f32,
+}
+
+/// An article's score broken into its parts: `score = text · coverage_factor + proximity +
+/// freshness`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Explanation {
+    pub score: f32,
+    pub text: f32,
+    pub concepts: Vec<ConceptPart>,
+    /// The idf-weighted share of concepts held.
+    pub coverage: f32,
+    /// coverage ^ the coverage exponent.
+    pub coverage_factor: f32,
+    pub proximity: f32,
+    pub freshness: f32,
+    /// Near-identical copies folded into this result (they add nothing to the score).
+    pub folded_copies: usize,
+}
+
+/// The query's concepts with their collection statistics.
+struct Prepared<'a> {
+    concepts: &'a [Concept],
+    idf: Vec<f32>,
+    /// Average length of each field over the index.
+    average: [f32; 4],
+    fields: [(Field, FieldParams); 4],
+}
+
+/// BM25's idf of a term held by `df` of `n` articles.
+fn idf(df: u64, n: u64) -> f32 {
+    let (df, n) = (df as f32, n as f32);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+fn prepare<'a>(
+    searcher: &Searcher,
+    fields: &Fields,
+    params: &Params,
+    concepts: &'a [Concept],
+) -> tantivy::Result<Prepared<'a>> {
+    let list = field_list(fields, params);
+    let n = searcher.num_docs().max(1);
+    let mut average = [0.0; 4];
+    for (at, (field, _)) in list.iter().enumerate() {
+        let mut tokens = 0u64;
+        for reader in searcher.segment_readers() {
+            tokens += reader.inverted_index(*field)?.total_num_tokens();
+        }
+        average[at] = (tokens as f32 / n as f32).max(1.0);
+    }
+    let mut idfs = Vec::with_capacity(concepts.len());
+    for concept in concepts {
+        // Articles holding a place: the most of any field (the body holds nearly every
+        // article's words); a phrase is held by at most as many as its rarest place.
+        let mut phrase_df = u64::MAX;
+        for place in &concept.places {
+            let mut place_df = 0;
+            for (field, _) in &list {
+                let mut df = 0;
+                for term in &place.terms {
+                    df += searcher.doc_freq(&Term::from_field_text(*field, term))?;
+                }
+                place_df = place_df.max(df.min(n));
+            }
+            phrase_df = phrase_df.min(place_df);
+        }
+        let df = if phrase_df == u64::MAX { 0 } else { phrase_df };
+        idfs.push(if df == 0 { 0.0 } else { idf(df, n) });
+    }
+    Ok(Prepared {
+        concepts,
+        idf: idfs,
+        average,
+        fields: list,
+    })
+}
+
+/// Postings of one place's terms in one field of a segment.
+type PlacePostings = Vec<SegmentPostings>;
+
+/// The positions where `concept` starts in one field of `doc`, from its places' postings.
+fn occurrences(
+    concept: &Concept,
+    postings: &mut [PlacePostings],
+    doc: DocId,
+    scratch: &mut Vec<u32>,
+) -> Vec<u32> {
+    let mut places: Vec<Vec<u32>> = Vec::with_capacity(postings.len());
+    for place in postings.iter_mut() {
+        let mut positions = Vec::new();
+        for posting in place.iter_mut() {
+            if posting.doc() < doc {
+                posting.seek(doc);
+            }
+            if posting.doc() == doc {
+                posting.positions(scratch);
+                positions.extend_from_slice(scratch);
+            }
+        }
+        if positions.is_empty() {
+            return Vec::new();
+        }
+        positions.sort_unstable();
+        positions.dedup();
+        places.push(positions);
+    }
+    let Some((first, rest)) = places.split_first() else {
+        return Vec::new();
+    };
+    first
+        .iter()
+        .copied()
+        .filter(|&start| {
+            rest.iter()
+                .zip(&concept.places[1..])
+                .all(|(positions, place)| {
+                    positions
+                        .binary_search(&(start + place.offset as u32))
+                        .is_ok()
+                })
+        })
+        .collect()
+}
+
+/// BM25TP-style closeness of two concepts' occurrences: 1/d² for each occurrence of `b`
+/// within `window` positions of an occurrence of `a` (d counted from the end of one to the
+/// start of the other).
+fn closeness(a: &[u32], a_span: u32, b: &[u32], b_span: u32, window: u32) -> f32 {
+    let mut total = 0.0;
+    for &start in b {
+        let end = start + b_span;
+        let mut best = u32::MAX;
+        // The occurrences of `a` around `start`.
+        let at = a.partition_point(|&p| p < start);
+        for &other in a[at.saturating_sub(1)..(at + 1).min(a.len())].iter() {
+            let distance = if other > end {
+                other - end
+            } else if other + a_span < start {
+                start - (other + a_span)
+            } else {
+                // Overlapping: the same words (an alias inside a phrase); not proximity.
+                continue;
+            };
+            best = best.min(distance);
+        }
+        if best <= window {
+            total += 1.0 / (best as f32 * best as f32);
+        }
+    }
+    total
+}
+
+/// Rescores `found` (best first on return, in their requested order) and, with `explain`,
+/// returns each candidate's breakdown by address.
+#[allow(clippy::too_many_arguments)]
+pub fn rescore(
+    searcher: &Searcher,
+    fields: &Fields,
+    params: &Params,
+    concepts: &[Concept],
+    found: &mut [Found],
+    dates: &dyn Fn(DocAddress) -> Option<i64>,
+    newest: Option<i64>,
+    explain: bool,
+) -> tantivy::Result<HashMap<DocAddress, Explanation>> {
+    let mut explained = HashMap::new();
+    if concepts.is_empty() || found.is_empty() {
+        return Ok(explained);
+    }
+    let prepared = prepare(searcher, fields, params, concepts)?;
+    let mut order: Vec<(DocAddress, usize)> = found
+        .iter()
+        .enumerate()
+        .map(|(at, found)| (found.address, at))
+        .collect();
+    order.sort_unstable();
+    let mut scratch = Vec::new();
+    for segment in order.chunk_by(|(a, _), (b, _)| a.segment_ord == b.segment_ord) {
+        let reader = searcher.segment_reader(segment[0].0.segment_ord);
+        let mut norms = Vec::with_capacity(4);
+        // postings[concept][field][place][term]
+        let mut postings: Vec<Vec<Vec<PlacePostings>>> = Vec::with_capacity(concepts.len());
+        for (field, _) in &prepared.fields {
+            norms.push(reader.get_fieldnorms_reader(*field)?);
+        }
+        for concept in concepts {
+            let mut by_field = Vec::with_capacity(4);
+            for (field, _) in &prepared.fields {
+                let inverted = reader.inverted_index(*field)?;
+                let mut places = Vec::with_capacity(concept.places.len());
+                for place in &concept.places {
+                    let mut terms = Vec::with_capacity(place.terms.len());
+                    for term in &place.terms {
+                        let term = Term::from_field_text(*field, term);
+                        if let Some(posting) = inverted
+                            .read_postings(&term, IndexRecordOption::WithFreqsAndPositions)?
+                        {
+                            if posting.doc() != TERMINATED {
+                                terms.push(posting);
+                            }
+                        }
+                    }
+                    places.push(terms);
+                }
+                by_field.push(places);
+            }
+            postings.push(by_field);
+        }
+        for &(address, at) in segment {
+            let doc = address.doc_id;
+            let lengths: Vec<u32> = norms.iter().map(|norm| norm.fieldnorm(doc)).collect();
+            // occurrences[concept][field]
+            let mut seen: Vec<Vec<Vec<u32>>> = Vec::with_capacity(concepts.len());
+            for (concept, by_field) in concepts.iter().zip(postings.iter_mut()) {
+                seen.push(
+                    by_field
+                        .iter_mut()
+                        .map(|places| occurrences(concept, places, doc, &mut scratch))
+                        .collect(),
+                );
+            }
+            let date = dates(address);
+            let explanation = score_one(&prepared, params, &seen, &lengths, date, newest);
+            found[at].score = explanation.score;
+            if explain {
+                explained.insert(address, explanation);
+            }
+        }
+    }
+    super::super::top::sort_best_first(found);
+    Ok(explained)
+}
+
+/// The model's score of one article from its concepts' occurrences per field.
+fn score_one(
+    prepared: &Prepared,
+    params: &Params,
+    seen: &[Vec<Vec<u32>>],
+    lengths: &[u32],
+    date: Option<i64>,
+    newest: Option<i64>,
+) -> Explanation {
+    let mut text = 0.0;
+    let mut parts = Vec::new();
+    let (mut held, mut all) = (0.0, 0.0);
+    for (at, occurrences) in seen.iter().enumerate() {
+        let idf = prepared.idf[at];
+        if idf <= 0.0 {
+            continue;
+        }
+        all += idf;
+        let mut weighted = 0.0;
+        let mut field_parts = Vec::new();
+        for (field_at, positions) in occurrences.iter().enumerate() {
+            if positions.is_empty() {
+                continue;
+            }
+            let (_, field) = prepared.fields[field_at];
+            let tf = positions.len() as u32;
+            let length = lengths.get(field_at).copied().unwrap_or(0);
+            let norm =
+                1.0 - field.b + field.b * length as f32 / prepared.average[field_at].max(1.0);
+            let part = field.weight * tf as f32 / norm.max(0.05);
+            weighted += part;
+            field_parts.push(FieldPart {
+                field: FIELD_NAMES[field_at],
+                tf,
+                length,
+                weighted_tf: part,
+            });
+        }
+        if weighted <= 0.0 {
+            continue;
+        }
+        held += idf;
+        let score = idf * weighted * (params.k1 + 1.0) / (params.k1 + weighted);
+        text += score;
+        parts.push(ConceptPart {
+            concept: prepared.concepts[at].text.clone(),
+            idf,
+            fields: field_parts,
+            score,
+        });
+    }
+    let coverage = if all > 0.0 { held / all } else { 0.0 };
+    let coverage_factor = coverage.powf(params.coverage);
+    let mut proximity = 0.0;
+    for pair in 0..seen.len().saturating_sub(1) {
+        let (a, b) = (pair, pair + 1);
+        let smaller = prepared.idf[a].min(prepared.idf[b]);
+        if smaller <= 0.0 {
+            continue;
+        }
+        let (span_a, span_b) = (prepared.concepts[a].span(), prepared.concepts[b].span());
+        // Title and body, where the words are prose; the title weighted as its field.
+        let mut near = 0.0;
+        for field_at in 0..2 {
+            let weight = prepared.fields[field_at].1.weight / prepared.fields[1].1.weight;
+            near += weight
+                * closeness(
+                    &seen[a][field_at],
+                    span_a,
+                    &seen[b][field_at],
+                    span_b,
+                    params.proximity_window,
+                );
+        }
+        proximity += params.proximity * smaller * near / (1.0 + near);
+    }
+    let freshness = match (date, newest) {
+        (Some(date), Some(newest)) if params.freshness > 0.0 => {
+            let age_days = (newest - date).max(0) as f32 / 86_400.0;
+            params.freshness * (-age_days / params.freshness_days.max(1.0)).exp()
+        }
+        _ => 0.0,
+    };
+    Explanation {
+        score: text * coverage_factor + proximity + freshness,
+        text,
+        concepts: parts,
+        coverage,
+        coverage_factor,
+        proximity,
+        freshness,
+        folded_copies: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closeness_counts_near_occurrences_only() {
+        // "a b" adjacent once, and far apart once.
+        assert_eq!(closeness(&[3], 0, &[4], 0, 8), 1.0);
+        assert_eq!(closeness(&[3], 0, &[40], 0, 8), 0.0);
+        // b before a, two positions apart.
+        assert_eq!(closeness(&[10], 0, &[8], 0, 8), 0.25);
+        // A phrase of span 2 ending at 6, then b at 7.
+        assert_eq!(closeness(&[4], 2, &[7], 0, 8), 1.0);
+    }
+
+    #[test]
+    fn idf_falls_as_articles_holding_the_term_grow() {
+        assert!(idf(1, 1000) > idf(10, 1000));
+        assert!(idf(999, 1000) > 0.0);
+    }
+}
