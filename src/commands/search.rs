@@ -150,9 +150,14 @@ fn print_explanation(out: &mut impl Write, explain: &Explanation) -> std::io::Re
                 )
             })
             .collect();
+        let added = if concept.feedback {
+            format!(", feedback word × {:.2}", concept.weight)
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "     {:.3} {} (idf {:.2}): {}",
+            "     {:.3} {} (idf {:.2}{added}): {}",
             concept.score,
             concept.concept,
             concept.idf,

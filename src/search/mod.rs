@@ -204,10 +204,10 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
 
     // The model rescores the first stage's best candidates (see `rank::model`), so that many
     // are fetched even when fewer results are wanted.
-    let depth = if compiled.concepts.is_empty() {
-        0
+    let (depth, partial_depth) = if compiled.concepts.is_empty() {
+        (0, 0)
     } else {
-        model::RERANK_DEPTH
+        (model::RERANK_DEPTH, model::RERANK_DEPTH_PARTIAL)
     };
     let newest = newest(&columns);
     let date_of = |address: DocAddress| date_of(&columns, address);
@@ -216,8 +216,14 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
     // many).
     let mut fetch = wanted * 3 / 2 + 5;
     let (total, groups, mut explained) = loop {
-        let (total, mut found) = candidates(&searcher, &plan, sort, fetch.max(depth))
-            .map_err(|source| news.error(source))?;
+        let (total, mut found) = candidates(
+            &searcher,
+            &plan,
+            sort,
+            fetch.max(depth),
+            fetch.max(partial_depth),
+        )
+        .map_err(|source| news.error(source))?;
         let explained = model::rescore(
             &searcher,
             &fields,
@@ -377,7 +383,7 @@ struct Plan<'a> {
 /// all.
 ///
 /// By relevance, when the query has several words, the best `limit` articles holding every
-/// word and the best `limit` of the others are found apart and both kept: holding every word
+/// word and the best `partial` of the others are found apart and both kept: holding every word
 /// is not enough to rank first (see [`rank::model`]), but in a large archive most articles
 /// holding one common word of a question lack another, and the intersection finds the former
 /// cheaply. The others come from the flat union of the words' terms, where postings that
@@ -387,20 +393,23 @@ fn candidates(
     plan: &Plan,
     sort: Sort,
     limit: usize,
+    partial: usize,
 ) -> tantivy::Result<(usize, Vec<Found>)> {
     if sort != Sort::Relevance {
         return ranked(searcher, plan.query, plan.columns, sort, limit);
     }
     let mut holding_all = Vec::new();
+    let mut others = limit;
     if let Some(all_words) = plan.all_words {
         let (_, found) = ranked(searcher, all_words, plan.columns, sort, limit)?;
         holding_all = found;
+        others = partial;
     }
     let holding: HashSet<DocAddress> = holding_all.iter().map(|found| found.address).collect();
     let (total, best) = match plan.any_word {
         Some(any_word) => {
             let collector = TopCandidates {
-                limit,
+                limit: others,
                 sort,
                 columns: plan.columns,
                 prune: true,
@@ -414,6 +423,7 @@ fn candidates(
             let best = best
                 .into_iter()
                 .filter(|found| !holding.contains(&found.address))
+                .take(others)
                 .collect();
             (total, best)
         }
@@ -614,7 +624,7 @@ mod tests {
             };
             for needed in [1, 5, 20, 60] {
                 let (total, mut found) =
-                    candidates(searcher, &fast, Sort::Relevance, needed).expect("searched");
+                    candidates(searcher, &fast, Sort::Relevance, needed, needed).expect("searched");
                 found.truncate(needed);
                 let (expected_total, expected) = scoring_everything(searcher, &*query, needed);
                 assert_eq!(total, expected_total, "{text:?}");

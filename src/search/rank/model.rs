@@ -47,33 +47,40 @@ use super::PhraseWord;
 use crate::index::Fields;
 use crate::search::top::Found;
 
-/// Candidates of each first-stage list rescored by the model. Past a few hundred, the lists
-/// hold articles the model ranks far below the first page.
+/// Candidates rescored by the model from the first stage's list of articles holding every
+/// word (and from its only list, for other queries). Past a few hundred, the lists hold
+/// articles the model ranks far below the first page.
 pub const RERANK_DEPTH: usize = 200;
+/// Candidates rescored from the first stage's list of articles lacking a word, when the
+/// query has an all-words list too: few of them reach the first page.
+pub const RERANK_DEPTH_PARTIAL: usize = 100;
 
 /// BM25F's saturation: how fast repeated occurrences stop adding.
-pub const K1: f32 = 1.2;
+pub const K1: f32 = 0.8;
 /// A title occurrence counts this many body occurrences.
-pub const TITLE_WEIGHT: f32 = 3.0;
+pub const TITLE_WEIGHT: f32 = 9.0;
 /// Length normalisation of the title: short and similar across articles, so little.
 pub const TITLE_B: f32 = 0.3;
 pub const BODY_WEIGHT: f32 = 1.0;
 /// Length normalisation of the body.
-pub const BODY_B: f32 = 0.75;
+pub const BODY_B: f32 = 0.5;
 pub const CAPTIONS_WEIGHT: f32 = 0.5;
 pub const CAPTIONS_B: f32 = 0.75;
 pub const BYLINE_WEIGHT: f32 = 0.2;
 pub const BYLINE_B: f32 = 0.5;
 /// Exponent of the idf-weighted coverage that multiplies the text score.
-pub const COVERAGE: f32 = 2.0;
+pub const COVERAGE: f32 = 0.0;
 /// Most a pair of neighbouring concepts adds, as a share of its smaller idf.
-pub const PROXIMITY: f32 = 0.5;
+pub const PROXIMITY: f32 = 1.0;
 /// Occurrences further apart than this many positions are not near.
 pub const PROXIMITY_WINDOW: u32 = 8;
 /// Most a result's date adds (see the module note: none by default).
-pub const FRESHNESS: f32 = 0.0;
+pub const FRESHNESS: f32 = 0.3;
+/// Weight of the best feedback word next to a query word (RM3-style expansion; see
+/// [`FEEDBACK_DOCS`]).
+pub const FEEDBACK: f32 = 0.1;
 /// Days over which freshness falls to about a third.
-pub const FRESHNESS_DAYS: f32 = 365.0;
+pub const FRESHNESS_DAYS: f32 = 1000.0;
 
 /// Weight and length normalisation of one field.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -96,6 +103,8 @@ pub struct Params {
     pub proximity_window: u32,
     pub freshness: f32,
     pub freshness_days: f32,
+    /// Weight of the pseudo-relevance feedback terms (0: none).
+    pub feedback: f32,
 }
 
 impl Default for Params {
@@ -123,6 +132,7 @@ impl Default for Params {
             proximity_window: PROXIMITY_WINDOW,
             freshness: FRESHNESS,
             freshness_days: FRESHNESS_DAYS,
+            feedback: FEEDBACK,
         }
     }
 }
@@ -182,10 +192,14 @@ pub struct FieldPart {
 #[derive(Clone, Debug, Serialize)]
 pub struct ConceptPart {
     pub concept: String,
+    /// A word added by pseudo-relevance feedback, not written in the query.
+    pub feedback: bool,
+    /// Its share of the text score: 1 for the query's own concepts.
+    pub weight: f32,
     pub idf: f32,
     /// The fields where it occurs.
     pub fields: Vec<FieldPart>,
-    /// idf · saturated weighted frequency.
+    /// weight · idf · saturated weighted frequency.
     pub score: f32,
 }
 
@@ -209,6 +223,10 @@ pub struct Explanation {
 /// The query's concepts with their collection statistics.
 struct Prepared<'a> {
     concepts: &'a [Concept],
+    /// The query's own concepts: the first this many; the rest are feedback terms.
+    original: usize,
+    /// Each concept's share of the text score: 1 for the query's own.
+    weights: Vec<f32>,
     idf: Vec<f32>,
     /// Average length of each field over the index.
     average: [f32; 4],
@@ -258,6 +276,8 @@ fn prepare<'a>(
     }
     Ok(Prepared {
         concepts,
+        original: concepts.len(),
+        weights: vec![1.0; concepts.len()],
         idf: idfs,
         average,
         fields: list,
@@ -267,13 +287,39 @@ fn prepare<'a>(
 /// Postings of one place's terms in one field of a segment.
 type PlacePostings = Vec<SegmentPostings>;
 
-/// The positions where `concept` starts in one field of `doc`, from its places' postings.
+/// A concept's occurrences in one field of one article.
+#[derive(Clone, Debug, Default)]
+struct Seen {
+    tf: u32,
+    /// Where each occurrence starts; only read where proximity or a phrase needs them.
+    positions: Vec<u32>,
+}
+
+/// The occurrences of `concept` in one field of `doc`, from its places' postings; the
+/// positions are read only `with_positions` or for a phrase (decoding them is most of the
+/// cost of rescoring).
 fn occurrences(
     concept: &Concept,
     postings: &mut [PlacePostings],
     doc: DocId,
+    with_positions: bool,
     scratch: &mut Vec<u32>,
-) -> Vec<u32> {
+) -> Seen {
+    if !with_positions && postings.len() == 1 {
+        let mut tf = 0;
+        for posting in postings[0].iter_mut() {
+            if posting.doc() < doc {
+                posting.seek(doc);
+            }
+            if posting.doc() == doc {
+                tf += posting.term_freq();
+            }
+        }
+        return Seen {
+            tf,
+            positions: Vec::new(),
+        };
+    }
     let mut places: Vec<Vec<u32>> = Vec::with_capacity(postings.len());
     for place in postings.iter_mut() {
         let mut positions = Vec::new();
@@ -287,16 +333,16 @@ fn occurrences(
             }
         }
         if positions.is_empty() {
-            return Vec::new();
+            return Seen::default();
         }
         positions.sort_unstable();
         positions.dedup();
         places.push(positions);
     }
     let Some((first, rest)) = places.split_first() else {
-        return Vec::new();
+        return Seen::default();
     };
-    first
+    let positions: Vec<u32> = first
         .iter()
         .copied()
         .filter(|&start| {
@@ -308,7 +354,11 @@ fn occurrences(
                         .is_ok()
                 })
         })
-        .collect()
+        .collect();
+    Seen {
+        tf: positions.len() as u32,
+        positions,
+    }
 }
 
 /// BM25TP-style closeness of two concepts' occurrences: 1/d² for each occurrence of `b`
@@ -352,11 +402,136 @@ pub fn rescore(
     newest: Option<i64>,
     explain: bool,
 ) -> tantivy::Result<HashMap<DocAddress, Explanation>> {
-    let mut explained = HashMap::new();
+    let explained = HashMap::new();
     if concepts.is_empty() || found.is_empty() {
         return Ok(explained);
     }
     let prepared = prepare(searcher, fields, params, concepts)?;
+    let explained = score_all(searcher, &prepared, params, found, dates, newest, explain)?;
+    // A one-word query's best articles share little beyond that word: feedback from them
+    // drifts (measured on detik_keyword), so it is for queries of two concepts or more.
+    if params.feedback <= 0.0 || concepts.len() < FEEDBACK_MIN_CONCEPTS {
+        return Ok(explained);
+    }
+    let (expansion, weights) = feedback_terms(searcher, fields, concepts, found)?;
+    if expansion.is_empty() {
+        return Ok(explained);
+    }
+    let all: Vec<Concept> = concepts.iter().cloned().chain(expansion).collect();
+    let mut prepared = prepare(searcher, fields, params, &all)?;
+    prepared.original = concepts.len();
+    prepared.weights = vec![1.0; concepts.len()];
+    prepared
+        .weights
+        .extend(weights.into_iter().map(|weight| params.feedback * weight));
+    // Feedback reorders the best candidates only: it adds to their scores, so the rest, ranked
+    // below them already, stay below.
+    let best = found.len().min(FEEDBACK_RESCORED);
+    let mut rescored = score_all(
+        searcher,
+        &prepared,
+        params,
+        &mut found[..best],
+        dates,
+        newest,
+        explain,
+    )?;
+    let mut explained = explained;
+    explained.extend(rescored.drain());
+    Ok(explained)
+}
+
+/// Candidates that feedback rescores, the best of the first scoring.
+pub const FEEDBACK_RESCORED: usize = 50;
+
+/// Articles whose words expand the query (pseudo-relevance feedback).
+pub const FEEDBACK_DOCS: usize = 5;
+/// Fewest concepts of a query that gets feedback.
+pub const FEEDBACK_MIN_CONCEPTS: usize = 2;
+/// Words added to the query by feedback.
+pub const FEEDBACK_TERMS: usize = 8;
+
+/// RM3-style expansion from the best `found` (already scored, best first): the words of
+/// their bodies weighted by each word's share of its article times the article's share of
+/// the scores, the query's own terms left out; each with its weight relative to the best.
+fn feedback_terms(
+    searcher: &Searcher,
+    fields: &Fields,
+    concepts: &[Concept],
+    found: &[Found],
+) -> tantivy::Result<(Vec<Concept>, Vec<f32>)> {
+    use tantivy::schema::Value;
+    let query_terms: std::collections::HashSet<&str> = concepts
+        .iter()
+        .flat_map(|concept| concept.places.iter())
+        .flat_map(|place| place.terms.iter().map(String::as_str))
+        .collect();
+    let best = &found[..found.len().min(FEEDBACK_DOCS)];
+    let total: f32 = best.iter().map(|found| found.score.max(0.0)).sum();
+    if total <= 0.0 {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut analyzer = crate::analysis::indonesian_words();
+    let mut weights: HashMap<String, f32> = HashMap::new();
+    for candidate in best {
+        let document: tantivy::TantivyDocument = searcher.doc(candidate.address)?;
+        let mut counts: HashMap<String, u32> = HashMap::new();
+        let mut length = 0u32;
+        for field in [fields.title, fields.body] {
+            let Some(text) = document.get_first(field).and_then(|value| value.as_str()) else {
+                continue;
+            };
+            let mut stream = analyzer.token_stream(text);
+            while let Some(token) = stream.next() {
+                length += 1;
+                let term = &token.text;
+                let useful = term.chars().count() >= 3
+                    && term.chars().any(char::is_alphabetic)
+                    && !query_terms.contains(term.as_str());
+                if useful {
+                    *counts.entry(term.clone()).or_default() += 1;
+                }
+            }
+        }
+        let share = candidate.score.max(0.0) / total;
+        for (term, count) in counts {
+            *weights.entry(term).or_default() += share * count as f32 / length.max(1) as f32;
+        }
+    }
+    let mut ranked: Vec<(String, f32)> = weights.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ranked.truncate(FEEDBACK_TERMS);
+    let top = ranked
+        .first()
+        .map_or(1.0, |(_, weight)| *weight)
+        .max(f32::MIN_POSITIVE);
+    let concepts = ranked
+        .iter()
+        .map(|(term, _)| Concept {
+            text: term.clone(),
+            kind: ConceptKind::Word,
+            places: vec![PhraseWord {
+                offset: 0,
+                terms: vec![term.clone()],
+            }],
+        })
+        .collect();
+    let weights = ranked.iter().map(|(_, weight)| weight / top).collect();
+    Ok((concepts, weights))
+}
+
+/// Scores every candidate of `found` with the prepared concepts; sorts them best first.
+fn score_all(
+    searcher: &Searcher,
+    prepared: &Prepared,
+    params: &Params,
+    found: &mut [Found],
+    dates: &dyn Fn(DocAddress) -> Option<i64>,
+    newest: Option<i64>,
+    explain: bool,
+) -> tantivy::Result<HashMap<DocAddress, Explanation>> {
+    let mut explained = HashMap::new();
+    let concepts = prepared.concepts;
     let mut order: Vec<(DocAddress, usize)> = found
         .iter()
         .enumerate()
@@ -398,18 +573,24 @@ pub fn rescore(
         for &(address, at) in segment {
             let doc = address.doc_id;
             let lengths: Vec<u32> = norms.iter().map(|norm| norm.fieldnorm(doc)).collect();
-            // occurrences[concept][field]
-            let mut seen: Vec<Vec<Vec<u32>>> = Vec::with_capacity(concepts.len());
-            for (concept, by_field) in concepts.iter().zip(postings.iter_mut()) {
+            // seen[concept][field]; positions in the title and body, for proximity, when the
+            // query has two concepts or more.
+            let mut seen: Vec<Vec<Seen>> = Vec::with_capacity(concepts.len());
+            for (at, (concept, by_field)) in concepts.iter().zip(postings.iter_mut()).enumerate() {
+                let near = at < prepared.original && prepared.original > 1;
                 seen.push(
                     by_field
                         .iter_mut()
-                        .map(|places| occurrences(concept, places, doc, &mut scratch))
+                        .enumerate()
+                        .map(|(field_at, places)| {
+                            let with_positions = field_at < 2 && near;
+                            occurrences(concept, places, doc, with_positions, &mut scratch)
+                        })
                         .collect(),
                 );
             }
             let date = dates(address);
-            let explanation = score_one(&prepared, params, &seen, &lengths, date, newest);
+            let explanation = score_one(prepared, params, &seen, &lengths, date, newest);
             found[at].score = explanation.score;
             if explain {
                 explained.insert(address, explanation);
@@ -424,7 +605,7 @@ pub fn rescore(
 fn score_one(
     prepared: &Prepared,
     params: &Params,
-    seen: &[Vec<Vec<u32>>],
+    seen: &[Vec<Seen>],
     lengths: &[u32],
     date: Option<i64>,
     newest: Option<i64>,
@@ -437,15 +618,18 @@ fn score_one(
         if idf <= 0.0 {
             continue;
         }
-        all += idf;
+        let own = at < prepared.original;
+        if own {
+            all += idf;
+        }
         let mut weighted = 0.0;
         let mut field_parts = Vec::new();
-        for (field_at, positions) in occurrences.iter().enumerate() {
-            if positions.is_empty() {
+        for (field_at, seen) in occurrences.iter().enumerate() {
+            if seen.tf == 0 {
                 continue;
             }
             let (_, field) = prepared.fields[field_at];
-            let tf = positions.len() as u32;
+            let tf = seen.tf;
             let length = lengths.get(field_at).copied().unwrap_or(0);
             let norm =
                 1.0 - field.b + field.b * length as f32 / prepared.average[field_at].max(1.0);
@@ -461,11 +645,16 @@ fn score_one(
         if weighted <= 0.0 {
             continue;
         }
-        held += idf;
-        let score = idf * weighted * (params.k1 + 1.0) / (params.k1 + weighted);
+        if own {
+            held += idf;
+        }
+        let score =
+            prepared.weights[at] * idf * weighted * (params.k1 + 1.0) / (params.k1 + weighted);
         text += score;
         parts.push(ConceptPart {
             concept: prepared.concepts[at].text.clone(),
+            feedback: !own,
+            weight: prepared.weights[at],
             idf,
             fields: field_parts,
             score,
@@ -474,7 +663,7 @@ fn score_one(
     let coverage = if all > 0.0 { held / all } else { 0.0 };
     let coverage_factor = coverage.powf(params.coverage);
     let mut proximity = 0.0;
-    for pair in 0..seen.len().saturating_sub(1) {
+    for pair in 0..prepared.original.saturating_sub(1) {
         let (a, b) = (pair, pair + 1);
         let smaller = prepared.idf[a].min(prepared.idf[b]);
         if smaller <= 0.0 {
@@ -487,9 +676,9 @@ fn score_one(
             let weight = prepared.fields[field_at].1.weight / prepared.fields[1].1.weight;
             near += weight
                 * closeness(
-                    &seen[a][field_at],
+                    &seen[a][field_at].positions,
                     span_a,
-                    &seen[b][field_at],
+                    &seen[b][field_at].positions,
                     span_b,
                     params.proximity_window,
                 );
