@@ -101,7 +101,9 @@ fn set_param(params: &mut Params, setting: &str) -> anyhow::Result<()> {
     let (name, value) = setting
         .split_once('=')
         .with_context(|| format!("{setting}: expected name=value"))?;
-    let number: f32 = value.parse().with_context(|| format!("{setting}"))?;
+    let number: f32 = value
+        .parse()
+        .with_context(|| format!("{setting}: not a number"))?;
     let slot = match name {
         "k1" => &mut params.k1,
         "title.weight" => &mut params.title.weight,

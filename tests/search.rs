@@ -49,7 +49,7 @@ fn marked(snippet: &Value) -> Vec<String> {
 const FILLER: &str = "Pertemuan itu berlangsung di ibu kota dan dihadiri banyak pejabat.";
 
 #[test]
-fn all_words_rank_above_some_and_partial_matches_still_come_back() {
+fn every_word_in_context_beats_one_word_repeated_and_partial_matches_still_come_back() {
     let sandbox = Sandbox::new();
     article(
         &sandbox,
