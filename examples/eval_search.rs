@@ -6,9 +6,20 @@
 //! Xapian (Indonesian stemmer, BM25; `scripts/xapian_reference.py`, skipped with a message
 //! when the python3-xapian package is missing).
 //!
+//! newsroom_train is also reported in two fixed halves (odd and even query ids), and every row
+//! gives the share of the run's top 10 that is judged (an unjudged article counts as not
+//! relevant). Extra judgments in `data/judgments/newsroom_extra.qrels` (ids and grades only),
+//! when present, are reported as `+extra` rows.
+//!
+//! `--param name=value,...` runs newsidx with other ranking parameters (`k1`, `title.weight`,
+//! `body.b`, `coverage`, `proximity`, `freshness`, `feedback`, ...); `--tune` cross-validates:
+//! coordinate ascent over a grid on each half of newsroom_train, with floors on the other sets,
+//! then the chosen parameters on the held-out half.
+//!
 //! ```text
 //! cargo run --release --example eval_search -- [--shared DIR] [--sets a,b] [--max-topics N]
-//!     [--python PYTHON] [--no-xapian] [--all-copies] [--failures N]
+//!     [--python PYTHON] [--no-xapian] [--all-copies] [--failures N] [--show QID,...]
+//!     [--param name=value,...] [--tune]
 //! ```
 
 use std::collections::{BTreeMap, HashMap};

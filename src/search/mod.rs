@@ -640,4 +640,77 @@ mod tests {
         }
         assert!(shortcuts > 0);
     }
+
+    /// The model scores a candidate the same whether it is rescored among many (postings moved
+    /// forward along the sorted candidates) or alone, and orders the list best first.
+    #[test]
+    fn rescoring_many_candidates_scores_each_as_rescoring_it_alone() {
+        let archive = archive();
+        let Archive {
+            searcher,
+            columns,
+            news,
+            ..
+        } = &archive;
+        let newest = newest(columns);
+        let dates = |address: DocAddress| date_of(columns, address);
+        // Feedback would depend on which candidates are scored together: left out here.
+        let params = Params {
+            feedback: 0.0,
+            ..Params::default()
+        };
+        let mut checked = 0;
+        for text in [
+            "banjir",
+            "harga beras",
+            "kerja sama militer",
+            "nelayan \"kopi ekspor\"",
+        ] {
+            let compiled = archive.compile(text);
+            assert!(!compiled.concepts.is_empty(), "{text:?}");
+            let query = compiled.query.expect("a query");
+            let (_, mut found) =
+                ranked(searcher, &*query, columns, Sort::Relevance, 150).expect("ranked");
+            let alone: Vec<(DocAddress, f32)> = found
+                .iter()
+                .map(|candidate| {
+                    let mut one = [*candidate];
+                    model::rescore(
+                        searcher,
+                        &news.fields,
+                        &params,
+                        &compiled.concepts,
+                        &mut one,
+                        &dates,
+                        newest,
+                        false,
+                    )
+                    .expect("rescored");
+                    (one[0].address, one[0].score)
+                })
+                .collect();
+            model::rescore(
+                searcher,
+                &news.fields,
+                &params,
+                &compiled.concepts,
+                &mut found,
+                &dates,
+                newest,
+                false,
+            )
+            .expect("rescored");
+            assert!(found.windows(2).all(|pair| pair[0].score >= pair[1].score));
+            for (address, score) in alone {
+                let together = found
+                    .iter()
+                    .find(|candidate| candidate.address == address)
+                    .expect("still listed");
+                assert!((together.score - score).abs() < 1e-4, "{text:?}");
+                assert!(score > 0.0, "{text:?}: a match scored nothing");
+                checked += 1;
+            }
+        }
+        assert!(checked > 200, "{checked}");
+    }
 }
