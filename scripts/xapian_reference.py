@@ -61,9 +61,10 @@ def main(argv):
         with open(path, encoding="utf-8") as topics:
             for line in topics:
                 line = line.rstrip("\n")
-                if not line or "\t" not in line:
+                if not line or line.startswith("#") or "\t" not in line:
                     continue
-                query_id, text = line.split("\t", 1)
+                # id<TAB>query, or id<TAB>query<TAB>what counts as relevant
+                query_id, text = line.split("\t")[:2]
                 try:
                     query = parser.parse_query(text)
                 except xapian.QueryParserError:

@@ -150,6 +150,10 @@ pub struct SearchArgs {
     /// List near-identical copies of a story as results of their own.
     #[arg(long)]
     pub all_copies: bool,
+    /// Show how each hit's score is made (each concept's field scores, coverage, proximity,
+    /// freshness, folded copies) and how the query was read.
+    #[arg(long)]
+    pub explain: bool,
     /// Print exactly one JSON object.
     #[arg(long)]
     pub json: bool,

@@ -49,7 +49,7 @@ fn marked(snippet: &Value) -> Vec<String> {
 const FILLER: &str = "Pertemuan itu berlangsung di ibu kota dan dihadiri banyak pejabat.";
 
 #[test]
-fn all_words_rank_above_some_and_partial_matches_still_come_back() {
+fn every_word_in_context_beats_one_word_repeated_and_partial_matches_still_come_back() {
     let sandbox = Sandbox::new();
     article(
         &sandbox,
@@ -631,4 +631,287 @@ fn an_index_built_by_another_analyzer_is_named_in_a_note() {
     assert!(stderr.contains("analyzer is version"), "{stderr}");
     let results: Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(results["total"], 1);
+}
+
+/// Each hit's score, in rank order.
+fn scores(results: &Value) -> Vec<f64> {
+    results["hits"]
+        .as_array()
+        .expect("hits array")
+        .iter()
+        .map(|hit| hit["score"].as_f64().expect("score"))
+        .collect()
+}
+
+/// A few articles on other subjects, so that the query's words are rare, as in an archive.
+fn background(sandbox: &Sandbox) {
+    let subjects = [
+        (
+            "Timnas Menang Tipis",
+            "Tim nasional menang tipis atas lawannya di stadion.",
+        ),
+        (
+            "Harga Cabai Turun",
+            "Pedagang di pasar induk menurunkan harga cabai pekan ini.",
+        ),
+        (
+            "Sekolah Baru Dibuka",
+            "Pemerintah daerah membuka sekolah baru di pinggir kota.",
+        ),
+        (
+            "Nelayan Melaut Lagi",
+            "Nelayan kembali melaut setelah cuaca membaik.",
+        ),
+        (
+            "Kopi Ekspor Meningkat",
+            "Ekspor kopi dari pelabuhan itu meningkat tahun ini.",
+        ),
+        (
+            "Gempa Kecil Terasa",
+            "Gempa kecil terasa di beberapa kecamatan tanpa kerusakan.",
+        ),
+    ];
+    for (at, (title, body)) in subjects.iter().enumerate() {
+        article(
+            sandbox,
+            &format!("background{at}.txt"),
+            title,
+            &format!("{body} {FILLER}"),
+        );
+    }
+}
+
+#[test]
+fn an_article_about_the_topic_beats_one_that_mentions_every_word_once() {
+    let sandbox = Sandbox::new();
+    background(&sandbox);
+    article(
+        &sandbox,
+        "sports.txt",
+        "Timnas Berlatih Jelang Laga Tandang",
+        &format!(
+            "Pelatih memimpin latihan pagi di lapangan. Para pemain berlari dan berlatih umpan. \
+             Sebelum latihan mereka berdoa untuk korban kecelakaan di laut dan penumpang pesawat \
+             yang hilang. Latihan berlanjut sampai sore. {FILLER} {FILLER} {FILLER}"
+        ),
+    );
+    article(
+        &sandbox,
+        "crash.txt",
+        "Pesawat Jatuh di Perairan Karimata",
+        &format!(
+            "Sebuah pesawat penumpang jatuh di perairan Karimata. Tim SAR mencari puing pesawat \
+             dan korban. Penyebab kecelakaan pesawat itu diselidiki. Kotak hitam pesawat \
+             ditemukan nelayan. {FILLER}"
+        ),
+    );
+    sandbox.ingest();
+    let results = sandbox.search_json("kecelakaan pesawat penumpang", &[]);
+    assert_eq!(titles(&results)[0], "Pesawat Jatuh di Perairan Karimata");
+}
+
+#[test]
+fn a_strong_article_lacking_a_common_word_beats_a_weak_one_holding_every_word() {
+    let sandbox = Sandbox::new();
+    background(&sandbox);
+    // "baru" is in several articles, "longsor" in two: lacking "baru" costs little.
+    for at in 0..4 {
+        article(
+            &sandbox,
+            &format!("new{at}.txt"),
+            "Gedung Baru Diresmikan",
+            &format!("Gedung baru itu diresmikan gubernur. {FILLER}"),
+        );
+    }
+    article(
+        &sandbox,
+        "weak.txt",
+        "Rapat Anggaran Daerah",
+        &format!(
+            "Dewan membahas anggaran daerah yang baru. Seorang anggota menyinggung longsor \
+             tahun lalu. {FILLER} {FILLER} {FILLER}"
+        ),
+    );
+    article(
+        &sandbox,
+        "strong.txt",
+        "Longsor Timbun Rumah Warga",
+        &format!(
+            "Longsor menimbun lima rumah warga. Warga mengungsi karena longsor susulan \
+             dikhawatirkan. Tim SAR menyisir lokasi longsor. {FILLER}"
+        ),
+    );
+    sandbox.ingest();
+    let results = sandbox.search_json("longsor baru", &[]);
+    assert_eq!(titles(&results)[0], "Longsor Timbun Rumah Warga");
+}
+
+#[test]
+fn an_acronym_and_its_long_form_rank_the_same_articles_alike() {
+    let sandbox = Sandbox::new();
+    background(&sandbox);
+    article(
+        &sandbox,
+        "acronym.txt",
+        "KPK Periksa Saksi",
+        &format!("KPK memeriksa tiga saksi kasus suap. {FILLER}"),
+    );
+    article(
+        &sandbox,
+        "long.txt",
+        "Komisi Pemberantasan Korupsi Periksa Saksi",
+        &format!("Komisi Pemberantasan Korupsi memeriksa tiga saksi kasus suap. {FILLER}"),
+    );
+    article(
+        &sandbox,
+        "scattered.txt",
+        "Komisi Dewan Bahas Korupsi",
+        &format!("Komisi di dewan membahas korupsi dan pemberantasan narkoba. {FILLER}"),
+    );
+    sandbox.ingest();
+    let short = sandbox.search_json("KPK", &[]);
+    let long = sandbox.search_json("Komisi Pemberantasan Korupsi", &[]);
+    // Both articles saying it, in either form, come first with the same score, whichever
+    // form was asked for; the one with the words scattered comes after.
+    for results in [&short, &long] {
+        let order = titles(results);
+        assert_eq!(order.len(), 3, "{order:?}");
+        assert_eq!(order[2], "Komisi Dewan Bahas Korupsi");
+        let scores = scores(results);
+        assert!((scores[0] - scores[1]).abs() < 1e-4, "{scores:?}");
+        assert!(scores[2] < scores[1] * 0.5, "{scores:?}");
+    }
+    assert_eq!(scores(&short), scores(&long));
+    // Read as one concept, the same both ways.
+    let reading = |query: &str| {
+        let results = sandbox.search_json(query, &["--explain"]);
+        results["explain"]["concepts"].clone()
+    };
+    let concepts = reading("KPK");
+    assert_eq!(concepts.as_array().map(Vec::len), Some(1));
+    assert_eq!(concepts[0]["kind"], "phrase");
+    assert_eq!(
+        concepts[0]["places"],
+        reading("Komisi Pemberantasan Korupsi")[0]["places"]
+    );
+}
+
+#[test]
+fn proximity_alone_does_not_beat_a_clearly_better_match() {
+    let sandbox = Sandbox::new();
+    background(&sandbox);
+    article(
+        &sandbox,
+        "adjacent.txt",
+        "Rapat Koordinasi Bupati",
+        &format!(
+            "Bupati memimpin rapat koordinasi. Sempat dibahas pula harga beras sebelum rapat \
+             ditutup. {FILLER} {FILLER} {FILLER}"
+        ),
+    );
+    article(
+        &sandbox,
+        "about.txt",
+        "Beras Langka di Pasar, Pedagang Menaikkan Harga",
+        &format!(
+            "Pasokan beras menipis di pasar induk. Pedagang beras mengeluh. Pemerintah \
+             berjanji menambah stok beras. Pembeli mengeluhkan harga yang terus naik. \
+             Operasi pasar beras disiapkan agar harga kembali turun. {FILLER}"
+        ),
+    );
+    sandbox.ingest();
+    let results = sandbox.search_json("harga beras", &["--explain"]);
+    assert_eq!(
+        titles(&results),
+        [
+            "Beras Langka di Pasar, Pedagang Menaikkan Harga",
+            "Rapat Koordinasi Bupati",
+            "Harga Cabai Turun"
+        ]
+    );
+    // The adjacent mention earned more proximity, and it was not enough.
+    let hits = results["hits"].as_array().expect("hits");
+    let proximity = |at: usize| {
+        hits[at]["explain"]["proximity"]
+            .as_f64()
+            .expect("proximity")
+    };
+    assert!(proximity(1) > proximity(0));
+}
+
+#[test]
+fn an_older_article_about_the_topic_beats_a_newer_passing_mention() {
+    let sandbox = Sandbox::new();
+    json_article(
+        &sandbox,
+        "old.json",
+        "Erupsi Gunung Merapi, Warga Mengungsi",
+        "2018-05-11T08:00:00+07:00",
+        "Kompas",
+        "Gunung Merapi mengalami erupsi freatik. Erupsi itu memaksa warga mengungsi. Abu \
+         erupsi Merapi menyebar ke desa sekitar.",
+    );
+    json_article(
+        &sandbox,
+        "new.json",
+        "Festival Budaya di Lereng Gunung",
+        "2025-05-11T08:00:00+07:00",
+        "Kompas",
+        "Festival budaya digelar di lereng gunung. Panitia mengenang erupsi Merapi bertahun \
+         lalu. Pengunjung menikmati tari tradisional dan kuliner desa setempat sepanjang hari.",
+    );
+    sandbox.ingest();
+    let results = sandbox.search_json("erupsi Merapi", &[]);
+    assert_eq!(titles(&results)[0], "Erupsi Gunung Merapi, Warga Mengungsi");
+    // Recent first is asked for with --sort newest.
+    let results = sandbox.search_json("erupsi Merapi", &["--sort", "newest"]);
+    assert_eq!(titles(&results)[0], "Festival Budaya di Lereng Gunung");
+}
+
+#[test]
+fn explain_breaks_each_score_into_its_parts() {
+    let sandbox = Sandbox::new();
+    background(&sandbox);
+    article(
+        &sandbox,
+        "a.txt",
+        "Harga Cabai Naik Lagi",
+        &format!("Harga cabai rawit naik di pasar. Cabai merah juga naik. {FILLER}"),
+    );
+    sandbox.ingest();
+    let plain = sandbox.search_json("harga cabai", &[]);
+    assert!(plain.get("explain").is_none());
+    assert!(plain["hits"][0].get("explain").is_none());
+    let results = sandbox.search_json("harga \"cabai rawit\"", &["--explain"]);
+    let concepts = results["explain"]["concepts"].as_array().expect("concepts");
+    let kinds: Vec<&str> = concepts
+        .iter()
+        .map(|concept| concept["kind"].as_str().expect("kind"))
+        .collect();
+    assert_eq!(kinds, ["word", "phrase"]);
+    assert!(results["explain"]["parameters"]["k1"].as_f64().is_some());
+    for hit in results["hits"].as_array().expect("hits") {
+        let explain = &hit["explain"];
+        let part = |name: &str| explain[name].as_f64().expect(name);
+        let total = part("text") * part("coverage_factor") + part("proximity") + part("freshness");
+        assert!(
+            (total - hit["score"].as_f64().expect("score")).abs() < 1e-3,
+            "{explain}"
+        );
+        let text: f64 = explain["concepts"]
+            .as_array()
+            .expect("concept parts")
+            .iter()
+            .map(|concept| concept["score"].as_f64().expect("concept score"))
+            .sum();
+        assert!((text - part("text")).abs() < 1e-3);
+        assert!(explain["folded_copies"].as_u64().is_some());
+    }
+    let first = &results["hits"][0]["explain"]["concepts"];
+    assert_eq!(first[1]["fields"][0]["field"], "body");
+    assert_eq!(first[1]["fields"][0]["tf"], 1);
+    // Human output names the parts too.
+    let human = sandbox.ok(&["search", "harga cabai", "--explain"]);
+    assert!(human.contains("read as: harga"), "{human}");
+    assert!(human.contains("coverage"), "{human}");
 }

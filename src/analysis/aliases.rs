@@ -90,6 +90,21 @@ impl Aliases {
             .map(|(variant, canonical)| (variant.as_str(), canonical.as_str()))
     }
 
+    /// Every canonical form of several words (each once): a query that spells one out means
+    /// what its variants mean.
+    pub fn long_forms(&self) -> impl Iterator<Item = &str> {
+        let mut forms: Vec<&str> = self
+            .words
+            .values()
+            .chain(self.acronyms.values())
+            .map(String::as_str)
+            .filter(|form| form.contains(' '))
+            .collect();
+        forms.sort_unstable();
+        forms.dedup();
+        forms.into_iter()
+    }
+
     /// The canonical form of a word written in capitals, if it is a listed acronym.
     pub fn acronym(&self, written: &str) -> Option<&str> {
         // No listed acronym holds a lowercase letter (`parse`): most capitalised words
@@ -126,6 +141,8 @@ mod tests {
         assert_eq!(aliases.canonical("amrik"), Some("amerika serikat"));
         assert_eq!(aliases.canonical("china"), Some("tiongkok"));
         assert_eq!(aliases.canonical("tiongkok"), None);
+        let long: Vec<&str> = aliases.long_forms().collect();
+        assert_eq!(long, ["amerika serikat"]);
     }
 
     #[test]

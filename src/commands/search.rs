@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use newsidx::index::NewsIndex;
+use newsidx::search::rank::model::{Concept, ConceptKind, Explanation};
 use newsidx::search::{search, SearchRequest, SearchResults, Snippet, Sort};
 
 use crate::flags::{Cli, ColorChoice, SearchArgs, SortChoice};
@@ -23,6 +24,8 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             SortChoice::Oldest => Sort::Oldest,
         },
         keep_duplicates: args.all_copies,
+        explain: args.explain,
+        ..SearchRequest::default()
     };
     let results = search(&news, &request)?;
     for note in &results.notes {
@@ -60,6 +63,10 @@ fn print_human(results: &SearchResults, color: bool) -> std::io::Result<()> {
         results.query,
         results.took_ms
     )?;
+    if let Some(reading) = &results.explain {
+        let concepts: Vec<String> = reading.concepts.iter().map(describe_concept).collect();
+        writeln!(out, "read as: {}", concepts.join(" · "))?;
+    }
     for hit in &results.hits {
         writeln!(out)?;
         let title = if color {
@@ -79,6 +86,9 @@ fn print_human(results: &SearchResults, color: bool) -> std::io::Result<()> {
         writeln!(out, "   {}", meta.join(" | "))?;
         for snippet in &hit.snippets {
             writeln!(out, "   {}", highlight(snippet, color))?;
+        }
+        if let Some(explain) = &hit.explain {
+            print_explanation(&mut out, explain)?;
         }
         if !hit.duplicates.is_empty() {
             let copies: Vec<String> = hit
@@ -101,6 +111,63 @@ fn print_human(results: &SearchResults, color: bool) -> std::io::Result<()> {
         }
     }
     out.flush()
+}
+
+/// A concept as `text [terms]`: a word's terms joined by `|`, a phrase's places in order.
+fn describe_concept(concept: &Concept) -> String {
+    let places: Vec<String> = concept
+        .places
+        .iter()
+        .map(|place| place.terms.join("|"))
+        .collect();
+    let kind = match concept.kind {
+        ConceptKind::Word => "word",
+        ConceptKind::Phrase => "phrase",
+    };
+    format!("{} ({kind}: {})", concept.text, places.join(" "))
+}
+
+/// One hit's score in its parts, one line each.
+fn print_explanation(out: &mut impl Write, explain: &Explanation) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "   score {:.3} = text {:.3} × coverage {:.2} (^ → {:.3}) + proximity {:.3} + freshness {:.3}",
+        explain.score,
+        explain.text,
+        explain.coverage,
+        explain.coverage_factor,
+        explain.proximity,
+        explain.freshness
+    )?;
+    for concept in &explain.concepts {
+        let fields: Vec<String> = concept
+            .fields
+            .iter()
+            .map(|field| {
+                format!(
+                    "{} tf {} len {} → {:.2}",
+                    field.field, field.tf, field.length, field.weighted_tf
+                )
+            })
+            .collect();
+        let added = if concept.feedback {
+            format!(", feedback word × {:.2}", concept.weight)
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "     {:.3} {} (idf {:.2}{added}): {}",
+            concept.score,
+            concept.concept,
+            concept.idf,
+            fields.join(", ")
+        )?;
+    }
+    if explain.folded_copies > 0 {
+        writeln!(out, "     folded copies: {}", explain.folded_copies)?;
+    }
+    Ok(())
 }
 
 /// The snippet text with its highlights in ANSI bold; plain text without colour.

@@ -2,7 +2,8 @@
 //! matched words marked.
 //!
 //! - [`query`] reads the query language (words, "phrases", `-not`, `OR`, `( )`, `field:`).
-//! - [`rank`] turns it into one BM25 query with field weights and proximity boosts.
+//! - [`rank`] reads it into a first-stage BM25 query and the query's concepts; [`rank::model`]
+//!   is the ranking model that rescores the first stage's best candidates.
 //! - [`any_field`] is one word looked up in every text field, cheap to seek.
 //! - [`filter`] reads `--since`/`--until` dates and finds the sources `--source` means.
 //! - [`dedup`] fingerprints bodies so the same wire story is shown once.
@@ -24,18 +25,17 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::collector::Count;
-use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, RangeQuery,
-};
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery};
 use tantivy::schema::Value;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, DocSet, Searcher, SeekDangerResult, TantivyDocument, Term, TERMINATED};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::analysis::ANALYZER_NAME;
 use crate::error::Result;
 use crate::index::columns::SegmentColumns;
 use crate::index::NewsIndex;
 use filter::DateBound;
+use rank::model::{self, Concept, Explanation, Params};
 use rank::Compiler;
 pub use snippet::Snippet;
 use top::{Found, TopCandidates};
@@ -67,6 +67,10 @@ pub struct SearchRequest {
     pub sort: Sort,
     /// Show every copy of a story instead of folding near-duplicates.
     pub keep_duplicates: bool,
+    /// Break each hit's score into its parts ([`Hit::explain`], [`SearchResults::explain`]).
+    pub explain: bool,
+    /// The ranking model's parameters; the default is the tuned configuration.
+    pub ranking: Params,
 }
 
 /// Another copy of a result's story, folded into it.
@@ -92,6 +96,17 @@ pub struct Hit {
     pub snippets: Vec<Snippet>,
     /// Near-identical copies of this story elsewhere in the results, not listed as hits.
     pub duplicates: Vec<Duplicate>,
+    /// The score's parts, when asked for ([`SearchRequest::explain`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explanation>,
+}
+
+/// The query as the engine read it, and the model that scored it.
+#[derive(Clone, Debug, Serialize)]
+pub struct QueryReading {
+    /// Words and phrases scored and counted for coverage, each with its index terms.
+    pub concepts: Vec<Concept>,
+    pub parameters: Params,
 }
 
 /// The answer to a [`SearchRequest`].
@@ -102,6 +117,9 @@ pub struct SearchResults {
     pub total: usize,
     pub took_ms: f64,
     pub hits: Vec<Hit>,
+    /// How the query was read, when an explanation was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<QueryReading>,
     /// What was set aside while reading a malformed query; for people, not in the JSON.
     #[serde(skip)]
     pub notes: Vec<String>,
@@ -161,6 +179,7 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
                 total: 0,
                 took_ms: started.elapsed().as_secs_f64() * 1000.0,
                 hits: Vec::new(),
+                explain: None,
                 notes,
             });
         }
@@ -183,23 +202,39 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
         request.sort
     };
 
-    // Proximity is scored for a window of the best candidates, so that window is fetched
-    // even when fewer results are wanted.
-    let window = if compiled.proximity.is_empty() {
-        0
+    // The model rescores the first stage's best candidates (see `rank::model`), so that many
+    // are fetched even when fewer results are wanted.
+    let (depth, partial_depth) = if compiled.concepts.is_empty() {
+        (0, 0)
     } else {
-        PROXIMITY_WINDOW
+        (model::RERANK_DEPTH, model::RERANK_DEPTH_PARTIAL)
     };
+    let newest = newest(&columns);
+    let date_of = |address: DocAddress| date_of(&columns, address);
     let wanted = request.offset + request.limit;
     // Room for a few copies to fold away (when more fold, the loop asks for four times as
-    // many). Kept small, 20 for a page of 10: the all-words shortcut needs at least this many
-    // articles holding every word, and the pruned union gets slower as its list grows.
+    // many).
     let mut fetch = wanted * 3 / 2 + 5;
-    let (total, groups) = loop {
-        let (total, mut found) = candidates(&searcher, &plan, sort, fetch, fetch.max(window))
-            .map_err(|source| news.error(source))?;
-        add_proximity(&searcher, &compiled.proximity, &mut found)
-            .map_err(|source| news.error(source))?;
+    let (total, groups, mut explained) = loop {
+        let (total, mut found) = candidates(
+            &searcher,
+            &plan,
+            sort,
+            fetch.max(depth),
+            fetch.max(partial_depth),
+        )
+        .map_err(|source| news.error(source))?;
+        let explained = model::rescore(
+            &searcher,
+            &fields,
+            &request.ranking,
+            &compiled.concepts,
+            &mut found,
+            &date_of,
+            newest,
+            request.explain,
+        )
+        .map_err(|source| news.error(source))?;
         // Past `fetch` the order is only known when every match is in the list.
         let exhausted = found.len() >= total;
         if !exhausted {
@@ -224,7 +259,7 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
                     (score, address, copies)
                 })
                 .collect::<Vec<_>>();
-            break (total, groups);
+            break (total, groups, explained);
         }
         fetch = (fetch * 4).min(total.max(fetch));
     };
@@ -267,6 +302,10 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
             source: stored.source,
             url: stored.url,
             path: stored.path,
+            explain: explained.remove(&address).map(|mut explanation| {
+                explanation.folded_copies = duplicates.len();
+                explanation
+            }),
             snippets,
             duplicates,
         });
@@ -276,8 +315,22 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
         total,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         hits,
+        explain: request.explain.then(|| QueryReading {
+            concepts: compiled.concepts.clone(),
+            parameters: request.ranking,
+        }),
         notes,
     })
+}
+
+/// An article's date in seconds, from its segment's columns.
+fn date_of(columns: &[Arc<SegmentColumns>], address: DocAddress) -> Option<i64> {
+    columns
+        .get(address.segment_ord as usize)?
+        .dates
+        .as_ref()?
+        .first(address.doc_id)
+        .map(|date| date.into_timestamp_secs())
 }
 
 /// The analyzers of plain query words (no stopwords) and of phrases (the index's own, so
@@ -299,11 +352,6 @@ fn known_sources(columns: &[Arc<SegmentColumns>]) -> Vec<String> {
         .collect();
     sources.into_iter().cloned().collect()
 }
-
-/// How many of the best candidates get their proximity boosts scored. Boosts reorder
-/// articles that hold the query's words; one ranked below this many on its words alone
-/// rarely climbs into the first page.
-const PROXIMITY_WINDOW: usize = 200;
 
 /// `query` restricted to the articles every one of `filters` lets through, which add nothing
 /// to the score.
@@ -331,59 +379,58 @@ struct Plan<'a> {
     columns: &'a [Arc<SegmentColumns>],
 }
 
-/// The best `limit` matches in `sort` order (at least the best `needed` exactly, the rest
-/// to be reordered by proximity), and how many match in all.
+/// The first stage: the best `limit` matches in `sort` order by BM25, and how many match in
+/// all.
 ///
-/// Ranked by relevance, the articles holding every word come before all others (see
-/// [`rank::ALL_WORDS_BONUS`]; proximity cannot undo that). When there are at least `needed` of
-/// them the list is made of them alone, and the rest are only counted, not scored: in a large
-/// archive most articles that hold one common word of a question lack another. When there
-/// are fewer, the rest of the list comes from the flat union of the words' terms, where
-/// postings that cannot reach the list are skipped; of the articles lacking a word, only the
-/// best `needed` by their words are then in the list for proximity to reorder. Other requests
-/// score every match.
+/// By relevance, when the query has several words, the best `limit` articles holding every
+/// word and the best `partial` of the others are found apart and both kept: holding every word
+/// is not enough to rank first (see [`rank::model`]), but in a large archive most articles
+/// holding one common word of a question lack another, and the intersection finds the former
+/// cheaply. The others come from the flat union of the words' terms, where postings that
+/// cannot reach the list are skipped. Other requests score every match.
 fn candidates(
     searcher: &Searcher,
     plan: &Plan,
     sort: Sort,
-    needed: usize,
     limit: usize,
+    partial: usize,
 ) -> tantivy::Result<(usize, Vec<Found>)> {
     if sort != Sort::Relevance {
         return ranked(searcher, plan.query, plan.columns, sort, limit);
     }
     let mut holding_all = Vec::new();
+    let mut others = limit;
     if let Some(all_words) = plan.all_words {
-        let (count, mut found) = ranked(searcher, all_words, plan.columns, sort, limit)?;
-        for candidate in &mut found {
-            candidate.score += rank::ALL_WORDS_BONUS;
-        }
-        if count >= needed {
-            let total = searcher.search(plan.any_word.unwrap_or(plan.query), &Count)?;
-            return Ok((total, found));
-        }
+        let (_, found) = ranked(searcher, all_words, plan.columns, sort, limit)?;
         holding_all = found;
+        others = partial;
     }
-    let Some(any_word) = plan.any_word else {
-        return ranked(searcher, plan.query, plan.columns, sort, limit);
-    };
-    // Articles lacking a word only fill the rest of the list, after every article holding
-    // them all: those are left out of the union's list, so it is exactly as long as needed.
     let holding: HashSet<DocAddress> = holding_all.iter().map(|found| found.address).collect();
-    let collector = TopCandidates {
-        limit: needed - holding_all.len(),
-        sort,
-        newest: newest(plan.columns),
-        columns: plan.columns,
-        prune: true,
-        except: &holding,
+    let (total, best) = match plan.any_word {
+        Some(any_word) => {
+            let collector = TopCandidates {
+                limit: others,
+                sort,
+                columns: plan.columns,
+                prune: true,
+                except: &holding,
+            };
+            let (_, best) = searcher.search(any_word, &collector)?;
+            (searcher.search(any_word, &Count)?, best)
+        }
+        None => {
+            let (total, best) = ranked(searcher, plan.query, plan.columns, sort, limit)?;
+            let best = best
+                .into_iter()
+                .filter(|found| !holding.contains(&found.address))
+                .take(others)
+                .collect();
+            (total, best)
+        }
     };
-    let (_, best) = searcher.search(any_word, &collector)?;
-    let total = searcher.search(any_word, &Count)?;
     let mut found = holding_all;
     found.extend(best);
     top::sort_best_first(&mut found);
-    found.truncate(limit.max(needed));
     Ok((total, found))
 }
 
@@ -398,7 +445,6 @@ fn ranked(
     let collector = TopCandidates {
         limit,
         sort,
-        newest: newest(columns),
         columns,
         prune: false,
         except: &HashSet::new(),
@@ -410,57 +456,6 @@ fn ranked(
 /// archive ranks the same whenever it is searched.
 fn newest(columns: &[Arc<SegmentColumns>]) -> Option<i64> {
     columns.iter().filter_map(|segment| segment.newest).max()
-}
-
-/// Adds each proximity boost to the candidates it matches, then puts them back in order.
-/// The boosts are looked up in the candidates only: a phrase query over every article holding
-/// a common word is the dearest part of a search in a large archive.
-fn add_proximity(
-    searcher: &Searcher,
-    boosts: &[Box<dyn Query>],
-    ranked: &mut [Found],
-) -> tantivy::Result<()> {
-    if boosts.is_empty() || ranked.is_empty() {
-        return Ok(());
-    }
-    let scoring = EnableScoring::enabled_from_searcher(searcher);
-    let weights = boosts
-        .iter()
-        .map(|boost| boost.weight(scoring))
-        .collect::<tantivy::Result<Vec<_>>>()?;
-    let mut by_address: Vec<(DocAddress, usize)> = ranked
-        .iter()
-        .enumerate()
-        .map(|(at, found)| (found.address, at))
-        .collect();
-    by_address.sort_unstable();
-    for segment in by_address.chunk_by(|(a, _), (b, _)| a.segment_ord == b.segment_ord) {
-        let reader = searcher.segment_reader(segment[0].0.segment_ord);
-        let first = segment[0].0.doc_id;
-        for weight in &weights {
-            // A phrase scorer made the usual way first finds the segment's first match, which
-            // in a large segment costs more than checking every candidate. Made "around" the
-            // first candidate, and moved by `seek_danger`, it only answers whether each
-            // candidate matches (see `DocSet::seek_danger` for the rules followed here).
-            let (mut found, mut scorer) = weight.scorer_danger(reader, first, 1.0)?;
-            for (step, &(DocAddress { doc_id: doc, .. }, at)) in segment.iter().enumerate() {
-                if step > 0 {
-                    match found {
-                        SeekDangerResult::SeekLowerBound(TERMINATED) => break,
-                        SeekDangerResult::SeekLowerBound(bound) if doc < bound => continue,
-                        // A scorer never moves back: what it passed over does not match.
-                        _ if doc < scorer.doc() => continue,
-                        _ => found = scorer.seek_danger(doc),
-                    }
-                }
-                if found == SeekDangerResult::Found {
-                    ranked[at].score += scorer.score();
-                }
-            }
-        }
-    }
-    top::sort_best_first(ranked);
-    Ok(())
 }
 
 /// Groups ranked results by story: each kept address with the addresses of its copies.
@@ -578,75 +573,14 @@ mod tests {
         }
     }
 
-    /// Proximity added by moving one scorer per phrase along the candidates is what a fresh
-    /// scorer for each candidate finds.
-    #[test]
-    fn proximity_is_scored_as_fresh_scorers_score_it() {
-        let archive = archive();
-        let Archive {
-            searcher, columns, ..
-        } = &archive;
-        let scoring = EnableScoring::enabled_from_searcher(searcher);
-        let mut boosted = 0;
-        for text in [
-            "kerja sama",
-            "harga beras naik",
-            "nelayan pelabuhan kopi ekspor gempa",
-        ] {
-            let compiled = archive.compile(text);
-            assert!(!compiled.proximity.is_empty(), "{text:?}");
-            let query = compiled.query.expect("a query");
-            let (_, found) =
-                ranked(searcher, &*query, columns, Sort::Relevance, 120).expect("ranked");
-            let mut expected = found.clone();
-            for candidate in &mut expected {
-                let reader = searcher.segment_reader(candidate.address.segment_ord);
-                for boost in &compiled.proximity {
-                    // A fresh scorer for each candidate, moved by plain `seek` only.
-                    let weight = boost.weight(scoring).expect("weight");
-                    let mut scorer = weight.scorer(reader, 1.0).expect("scorer");
-                    let doc = candidate.address.doc_id;
-                    if scorer.doc() < doc {
-                        scorer.seek(doc);
-                    }
-                    if scorer.doc() == doc {
-                        candidate.score += scorer.score();
-                        boosted += 1;
-                    }
-                }
-            }
-            top::sort_best_first(&mut expected);
-            let mut got = found;
-            add_proximity(searcher, &compiled.proximity, &mut got).expect("boosted");
-            assert_eq!(got.len(), expected.len());
-            for (got, want) in got.iter().zip(&expected) {
-                assert_eq!(got.address, want.address, "{text:?}");
-                assert!((got.score - want.score).abs() < 1e-3, "{text:?}");
-            }
-        }
-        assert!(boosted > 0);
-    }
-
-    /// The reference: tantivy's own top-docs collector over every match of `query`, scored
-    /// with the freshness prior, and its own count.
+    /// The reference: tantivy's own top-docs collector over every match of `query`, and its
+    /// own count.
     fn scoring_everything(
         searcher: &Searcher,
         query: &dyn Query,
-        newest: Option<i64>,
         limit: usize,
     ) -> (usize, Vec<Found>) {
-        let collector = tantivy::collector::TopDocs::with_limit(limit).tweak_score(
-            move |segment: &tantivy::SegmentReader| {
-                let dates = segment.fast_fields().date("date").ok();
-                move |doc: tantivy::DocId, score: tantivy::Score| {
-                    let date = dates
-                        .as_ref()
-                        .and_then(|column| column.first(doc))
-                        .map(|date| date.into_timestamp_secs());
-                    score + rank::freshness(date, newest)
-                }
-            },
-        );
+        let collector = tantivy::collector::TopDocs::with_limit(limit).order_by_score();
         let (total, best) = searcher
             .search(query, &(Count, collector))
             .expect("searched");
@@ -663,14 +597,13 @@ mod tests {
 
     /// The best `needed` candidates as the shortcuts find them are the best as tantivy's own
     /// collector finds them scoring every match of the full query: scores in order, and the
-    /// count. (Proximity is checked by `proximity_is_scored_as_fresh_scorers_score_it`.)
+    /// count.
     #[test]
     fn shortcuts_find_what_scoring_every_match_finds() {
         let archive = archive();
         let Archive {
             searcher, columns, ..
         } = &archive;
-        let newest = newest(columns);
         let queries = [
             "banjir",
             "banjir jakarta",
@@ -691,11 +624,9 @@ mod tests {
             };
             for needed in [1, 5, 20, 60] {
                 let (total, mut found) =
-                    candidates(searcher, &fast, Sort::Relevance, needed, needed * 2)
-                        .expect("searched");
+                    candidates(searcher, &fast, Sort::Relevance, needed, needed).expect("searched");
                 found.truncate(needed);
-                let (expected_total, expected) =
-                    scoring_everything(searcher, &*query, newest, needed);
+                let (expected_total, expected) = scoring_everything(searcher, &*query, needed);
                 assert_eq!(total, expected_total, "{text:?}");
                 assert_eq!(found.len(), expected.len(), "{text:?}, {needed}");
                 for (got, want) in found.iter().zip(&expected) {
@@ -708,5 +639,78 @@ mod tests {
             }
         }
         assert!(shortcuts > 0);
+    }
+
+    /// The model scores a candidate the same whether it is rescored among many (postings moved
+    /// forward along the sorted candidates) or alone, and orders the list best first.
+    #[test]
+    fn rescoring_many_candidates_scores_each_as_rescoring_it_alone() {
+        let archive = archive();
+        let Archive {
+            searcher,
+            columns,
+            news,
+            ..
+        } = &archive;
+        let newest = newest(columns);
+        let dates = |address: DocAddress| date_of(columns, address);
+        // Feedback would depend on which candidates are scored together: left out here.
+        let params = Params {
+            feedback: 0.0,
+            ..Params::default()
+        };
+        let mut checked = 0;
+        for text in [
+            "banjir",
+            "harga beras",
+            "kerja sama militer",
+            "nelayan \"kopi ekspor\"",
+        ] {
+            let compiled = archive.compile(text);
+            assert!(!compiled.concepts.is_empty(), "{text:?}");
+            let query = compiled.query.expect("a query");
+            let (_, mut found) =
+                ranked(searcher, &*query, columns, Sort::Relevance, 150).expect("ranked");
+            let alone: Vec<(DocAddress, f32)> = found
+                .iter()
+                .map(|candidate| {
+                    let mut one = [*candidate];
+                    model::rescore(
+                        searcher,
+                        &news.fields,
+                        &params,
+                        &compiled.concepts,
+                        &mut one,
+                        &dates,
+                        newest,
+                        false,
+                    )
+                    .expect("rescored");
+                    (one[0].address, one[0].score)
+                })
+                .collect();
+            model::rescore(
+                searcher,
+                &news.fields,
+                &params,
+                &compiled.concepts,
+                &mut found,
+                &dates,
+                newest,
+                false,
+            )
+            .expect("rescored");
+            assert!(found.windows(2).all(|pair| pair[0].score >= pair[1].score));
+            for (address, score) in alone {
+                let together = found
+                    .iter()
+                    .find(|candidate| candidate.address == address)
+                    .expect("still listed");
+                assert!((together.score - score).abs() < 1e-4, "{text:?}");
+                assert!(score > 0.0, "{text:?}: a match scored nothing");
+                checked += 1;
+            }
+        }
+        assert!(checked > 200, "{checked}");
     }
 }

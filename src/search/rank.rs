@@ -1,25 +1,30 @@
-//! Ranking: a parsed query becomes one tantivy query scored by BM25 over weighted fields.
+//! Ranking: a parsed query becomes a first-stage tantivy query (BM25 over weighted fields,
+//! which chooses the candidates) and the query's concepts, which [`model`] scores.
 //!
+//! The ranking model itself, its basis, features and measured effects are in [`model`]; this
+//! module reads the query:
 //! - Every plain word is looked up in title, body, captions and byline through the index's own
-//!   analyzer, weighted [`TITLE_WEIGHT`] > [`BODY_WEIGHT`] ≥ [`CAPTIONS_WEIGHT`] > [`BYLINE_WEIGHT`].
-//! - A document holding every word of a group gets [`ALL_WORDS_BONUS`], more than BM25 gives
-//!   any document for the words themselves, so it ranks above documents holding only some.
-//! - Proximity: neighbouring query words are also asked for as phrases (adjacent, and within a
-//!   short window), so "kerja sama militer" standing together outranks the words scattered.
-//!   These phrases are kept apart from the query ([`Compiled::proximity`]) and scored only for
-//!   the best candidates (see `search`): looking each one up across every article that holds
-//!   a common word costs more than the rest of the search at archive scale.
-//! - Freshness: a recent article gains up to [`FRESHNESS_WEIGHT`] (measured from the newest
-//!   article in the index), enough to settle near-ties, not to beat a clearly better match.
+//!   analyzer, weighted [`TITLE_WEIGHT`] > [`BODY_WEIGHT`] ≥ [`CAPTIONS_WEIGHT`] > [`BYLINE_WEIGHT`]
+//!   (first stage only).
+//! - The articles holding every word are also asked for on their own ([`Compiled::all_words`]),
+//!   so the first stage finds the best of them cheaply at archive scale; they are not ranked
+//!   above the others for it.
+//! - Concepts ([`model::Concept`]): each plain word, each quoted phrase, and each written word
+//!   that analyses to several terms (an acronym, a closed compound) or run of words spelling a
+//!   listed alias's long form, as one phrase.
 //! - A quoted phrase is the index analyzer's terms in order, stopwords included: "kerja sama
 //!   dengan militer" finds "bekerja sama dengan militer" and "kerjasama dengan militer", not
 //!   "kerja sama militer". Like plain words, it finds every form of its words.
 //! - A query whose plain words are all stopwords looks them up as they are (the index keeps
 //!   stopwords) instead of returning nothing.
 
+pub mod model;
+
+use once_cell::sync::Lazy;
+use serde::Serialize;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur as TantivyOccur,
-    PhraseQuery, Query, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur as TantivyOccur, PhraseQuery, Query,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -30,37 +35,33 @@ use super::filter::matching_sources;
 use super::query::{Clause, Node, Occur, ParsedQuery, QueryField};
 use crate::analysis::FastSet;
 use crate::index::Fields;
+use model::{Concept, ConceptKind};
 
+/// First-stage weight of a title term (see [`model`] for the ranking's own weights).
 pub const TITLE_WEIGHT: f32 = 1.5;
 pub const BODY_WEIGHT: f32 = 1.0;
 pub const CAPTIONS_WEIGHT: f32 = 0.8;
 pub const BYLINE_WEIGHT: f32 = 0.5;
-/// Added once for a document that holds every word of a group.
-pub const ALL_WORDS_BONUS: f32 = 1000.0;
-/// Weight of two neighbouring query words found side by side.
-pub const ADJACENT_WEIGHT: f32 = 0.6;
-/// Weight of two neighbouring query words found within [`NEAR_SLOP`] words of each other.
-pub const NEAR_WEIGHT: f32 = 0.3;
-pub const NEAR_SLOP: u32 = 4;
-/// Weight of a whole run of query words found as written.
-pub const RUN_WEIGHT: f32 = 1.0;
-/// Runs longer than this are only asked for pair by pair.
-const MAX_RUN_PHRASE: usize = 8;
 
-/// Most a result's date adds to its score, for an article as recent as the newest indexed.
-pub const FRESHNESS_WEIGHT: f32 = 2.0;
-/// Days over which that addition falls to about a third.
-pub const FRESHNESS_DAYS: f32 = 365.0;
-
-/// The freshness prior: news readers want the recent story when relevance is close. Small
-/// next to BM25 differences between a good and a poor match; a tie-breaker among near-equals.
-pub fn freshness(date: Option<i64>, newest: Option<i64>) -> f32 {
-    let (Some(date), Some(newest)) = (date, newest) else {
-        return 0.0;
-    };
-    let age_days = (newest - date).max(0) as f32 / 86_400.0;
-    FRESHNESS_WEIGHT * (-age_days / FRESHNESS_DAYS).exp()
-}
+/// The listed aliases' long forms of several words, as plain query words analyse them:
+/// a run of query words spelling one is one concept, as its acronym is.
+static LONG_FORMS: Lazy<Vec<Vec<String>>> = Lazy::new(|| {
+    let mut analyzer = crate::analysis::indonesian_words();
+    let mut forms: Vec<Vec<String>> = crate::analysis::aliases::ALIASES
+        .0
+        .long_forms()
+        .map(|form| {
+            analyse(&mut analyzer, form)
+                .into_iter()
+                .filter_map(|unit| unit.terms.into_iter().next())
+                .collect::<Vec<String>>()
+        })
+        .filter(|terms| terms.len() > 1)
+        .collect();
+    forms.sort();
+    forms.dedup();
+    forms
+});
 
 /// The terms a result's passages are marked with.
 #[derive(Clone, Debug, Default)]
@@ -74,7 +75,7 @@ pub struct Highlights {
 
 /// One place of a quoted phrase: its distance in positions from the phrase's first place,
 /// and the terms that may stand there.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PhraseWord {
     pub offset: usize,
     pub terms: Vec<String>,
@@ -100,18 +101,16 @@ impl Highlights {
 pub struct Compiled {
     /// None when nothing in the query can match a term (empty, or only set aside).
     pub query: Option<Box<dyn Query>>,
-    /// Proximity boosts, each already weighted: they add to the score of an article that
-    /// `query` matched and never decide whether it matches.
-    pub proximity: Vec<Box<dyn Query>>,
-    /// The articles that hold every word, scored as `query` scores them less the
-    /// [`ALL_WORDS_BONUS`]; when the query has such a bonus. Those articles rank above all
-    /// others, so when there are enough of them the best are found from this query alone,
-    /// without scoring every article that holds any one of the words.
+    /// The articles that hold every word, scored as `query` scores them; when the query has
+    /// two words or more. The first stage takes its best candidates from this query and from
+    /// [`Compiled::any_word`] apart, each cheap at archive scale.
     pub all_words: Option<Box<dyn Query>>,
     /// When the query is only plain words: one flat union of their term queries, matching
     /// what `query` matches and scoring it as `query` does without the bonus. A flat union
     /// of terms lets the search skip postings that cannot reach the best results.
     pub any_word: Option<Box<dyn Query>>,
+    /// The query's concepts, in query order, as [`model`] scores them.
+    pub concepts: Vec<Concept>,
     pub highlights: Highlights,
 }
 
@@ -129,7 +128,7 @@ pub struct Compiler<'a> {
     /// Whether a plain or field word (not a quoted phrase) gave a term to highlight.
     word_terms: bool,
     highlights: Highlights,
-    proximity: Vec<Box<dyn Query>>,
+    concepts: Vec<Concept>,
     all_words: Option<Box<dyn Query>>,
     any_word: Option<Box<dyn Query>>,
 }
@@ -157,7 +156,7 @@ impl<'a> Compiler<'a> {
             stopwords_only: false,
             word_terms: false,
             highlights: Highlights::default(),
-            proximity: Vec::new(),
+            concepts: Vec::new(),
             all_words: None,
             any_word: None,
         }
@@ -169,14 +168,14 @@ impl<'a> Compiler<'a> {
         let positive_words = has_positive_words(&parsed.clauses);
         if positive_words && !self.word_terms && !self.stopwords_only {
             self.stopwords_only = true;
-            let proximity = std::mem::take(&mut self.proximity);
+            let concepts = std::mem::take(&mut self.concepts);
             let all_words = self.all_words.take();
             let any_word = self.any_word.take();
             let fallback = self.sequence(&parsed.clauses, false, true);
             if fallback.is_some() {
                 return self.finish(fallback);
             }
-            self.proximity = proximity;
+            self.concepts = concepts;
             self.all_words = all_words;
             self.any_word = any_word;
         }
@@ -186,21 +185,19 @@ impl<'a> Compiler<'a> {
     fn finish(self, query: Option<Box<dyn Query>>) -> Compiled {
         Compiled {
             query,
-            proximity: self.proximity,
             all_words: self.all_words,
             any_word: self.any_word,
+            concepts: self.concepts,
             highlights: self.highlights,
         }
     }
 
     /// A sequence of clauses: required, excluded and optional parts and, for the whole query
-    /// (`top`), the all-words bonus. A parenthesised group gets no bonus
-    /// of its own: it would outweigh the rest of the query.
+    /// (`top`), the all-words query of the first stage.
     fn sequence(&mut self, clauses: &[Clause], negated: bool, top: bool) -> Option<Box<dyn Query>> {
         let mut must: Vec<Box<dyn Query>> = Vec::new();
         let mut must_not: Vec<Box<dyn Query>> = Vec::new();
         let mut optional: Vec<Box<dyn Query>> = Vec::new();
-        let mut boosts: Vec<Box<dyn Query>> = Vec::new();
         let mut run: Vec<&str> = Vec::new();
         // Every term query of the plain words, and whether the sequence is nothing else.
         let mut terms: Vec<Box<dyn Query>> = Vec::new();
@@ -237,10 +234,6 @@ impl<'a> Compiler<'a> {
         }
         let mut parts: Vec<(TantivyOccur, Box<dyn Query>)> = Vec::new();
         if top && optional.len() >= 2 {
-            let every: Vec<(TantivyOccur, Box<dyn Query>)> = optional
-                .iter()
-                .map(|query| (TantivyOccur::Must, query.box_clone()))
-                .collect();
             let mut scored: Vec<(TantivyOccur, Box<dyn Query>)> = optional
                 .iter()
                 .map(|query| (TantivyOccur::Must, query.box_clone()))
@@ -255,16 +248,11 @@ impl<'a> Compiler<'a> {
                     .map(|query| (TantivyOccur::MustNot, query.box_clone())),
             );
             self.all_words = Some(Box::new(BooleanQuery::new(scored)));
-            let all_words = ConstScoreQuery::new(Box::new(BooleanQuery::new(every)), 1.0);
-            boosts.push(Box::new(BoostQuery::new(
-                Box::new(all_words),
-                ALL_WORDS_BONUS,
-            )));
         }
-        if must.len() == 1 && optional.is_empty() && must_not.is_empty() && boosts.is_empty() {
+        if must.len() == 1 && optional.is_empty() && must_not.is_empty() {
             return must.pop();
         }
-        if optional.len() == 1 && must.is_empty() && must_not.is_empty() && boosts.is_empty() {
+        if optional.len() == 1 && must.is_empty() && must_not.is_empty() {
             return optional.pop();
         }
         parts.extend(must.into_iter().map(|query| (TantivyOccur::Must, query)));
@@ -289,16 +277,11 @@ impl<'a> Compiler<'a> {
                     .map(|query| (TantivyOccur::Should, query)),
             );
         }
-        parts.extend(
-            boosts
-                .into_iter()
-                .map(|query| (TantivyOccur::Should, query)),
-        );
         Some(Box::new(BooleanQuery::new(parts)))
     }
 
-    /// Compiles a run of plain words: one optional clause per word, plus proximity boosts
-    /// (none for excluded words); each word's term queries are also added to `terms`.
+    /// Compiles a run of plain words: one optional clause per word; each word's term queries
+    /// are also added to `terms`, and its concepts to the query's.
     fn flush_run(
         &mut self,
         run: &mut Vec<&str>,
@@ -310,6 +293,9 @@ impl<'a> Compiler<'a> {
             return;
         }
         let text = run.join(" ");
+        if !negated {
+            self.word_concepts(run);
+        }
         run.clear();
         let units = self.units(&text, negated);
         for unit in &units {
@@ -317,27 +303,61 @@ impl<'a> Compiler<'a> {
             terms.extend(unit_terms.iter().map(|query| query.box_clone()));
             optional.push(Box::new(AnyField::new(unit_terms)));
         }
-        if units.len() < 2 || negated {
-            return;
-        }
-        let text_fields = self.text_fields();
-        let boosts = &mut self.proximity;
-        // Proximity counts in the title and the body, where the words are prose.
-        for (field, weight) in text_fields.into_iter().take(2) {
-            for pair in units.windows(2) {
-                if let Some(query) = phrase(field, pair, 0) {
-                    boosts.push(boost(query, weight * ADJACENT_WEIGHT));
-                }
-                if let Some(query) = phrase(field, pair, NEAR_SLOP) {
-                    boosts.push(boost(query, weight * NEAR_WEIGHT));
-                }
-            }
-            if units.len() > 2 && units.len() <= MAX_RUN_PHRASE {
-                if let Some(query) = phrase(field, &units, 0) {
-                    boosts.push(boost(query, weight * RUN_WEIGHT));
-                }
+    }
+
+    /// The concepts of plain words: each word on its own (a phrase when it analyses to several
+    /// terms), then runs of one-term words spelling a listed long form joined into a phrase.
+    fn word_concepts(&mut self, words: &[&str]) {
+        let analyzer = if self.stopwords_only {
+            &mut self.full
+        } else {
+            &mut self.words
+        };
+        let mut concepts: Vec<Concept> = Vec::new();
+        for word in words {
+            let units = analyse(analyzer, word);
+            if let Some(concept) = concept_of(word, &units) {
+                concepts.push(concept);
             }
         }
+        let mut at = 0;
+        while at < concepts.len() {
+            let joined = LONG_FORMS.iter().find_map(|form| {
+                let end = at + form.len();
+                let matches = end <= concepts.len()
+                    && concepts[at..end].iter().zip(form).all(|(concept, term)| {
+                        concept.kind == ConceptKind::Word
+                            && concept.places[0].terms.first() == Some(term)
+                    });
+                matches.then_some(end)
+            });
+            if let Some(end) = joined {
+                let parts: Vec<Concept> = concepts.drain(at..end).collect();
+                let places = parts
+                    .iter()
+                    .enumerate()
+                    .map(|(offset, part)| PhraseWord {
+                        offset,
+                        terms: part.places[0].terms.clone(),
+                    })
+                    .collect();
+                let text = parts
+                    .iter()
+                    .map(|part| part.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                concepts.insert(
+                    at,
+                    Concept {
+                        text,
+                        kind: ConceptKind::Phrase,
+                        places,
+                    },
+                );
+            }
+            at += 1;
+        }
+        self.concepts.extend(concepts);
     }
 
     /// Title, body, captions and byline with their weights.
@@ -387,6 +407,9 @@ impl<'a> Compiler<'a> {
     fn node(&mut self, node: &Node, negated: bool) -> Option<Box<dyn Query>> {
         match node {
             Node::Word { field: None, text } => {
+                if !negated {
+                    self.word_concepts(&[text.as_str()]);
+                }
                 let units = self.units(text, negated);
                 let mut queries: Vec<Box<dyn Query>> =
                     units.iter().map(|unit| self.unit_query(unit)).collect();
@@ -410,10 +433,12 @@ impl<'a> Compiler<'a> {
             } => self.field_words(*field, text, negated),
             Node::Phrase { field, text } => self.quoted(*field, text, negated),
             Node::Or(alternatives) => {
+                let before = self.concepts.len();
                 let mut queries: Vec<Box<dyn Query>> = alternatives
                     .iter()
                     .filter_map(|alternative| self.node(alternative, negated))
                     .collect();
+                self.merge_alternatives(before);
                 match queries.len() {
                     0 => None,
                     1 => queries.pop(),
@@ -422,6 +447,34 @@ impl<'a> Compiler<'a> {
             }
             Node::Group(clauses) => self.sequence(clauses, negated, false),
         }
+    }
+
+    /// Alternatives (`a OR b`) are one concept when each is one word: a word any of whose terms
+    /// counts. Otherwise each alternative stays a concept of its own.
+    fn merge_alternatives(&mut self, from: usize) {
+        let added = &self.concepts[from..];
+        if added.len() < 2 || added.iter().any(|c| c.kind != ConceptKind::Word) {
+            return;
+        }
+        let mut terms: Vec<String> = Vec::new();
+        for concept in added {
+            for term in &concept.places[0].terms {
+                if !terms.contains(term) {
+                    terms.push(term.clone());
+                }
+            }
+        }
+        let text = added
+            .iter()
+            .map(|concept| concept.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        self.concepts.truncate(from);
+        self.concepts.push(Concept {
+            text,
+            kind: ConceptKind::Word,
+            places: vec![PhraseWord { offset: 0, terms }],
+        });
     }
 
     /// Articles from the sources `name` means; none when it means no source in the index.
@@ -478,6 +531,9 @@ impl<'a> Compiler<'a> {
         };
         let units = analyse(&mut self.full, text);
         let first = units.first()?.position;
+        if !negated && field.is_none() {
+            self.concepts.extend(concept_of(text, &units));
+        }
         if !negated {
             if let [unit] = units.as_slice() {
                 self.highlights.terms.extend(unit.terms.iter().cloned());
@@ -515,6 +571,28 @@ pub fn source_filter(field: Field, name: &str, known: &[String]) -> Box<dyn Quer
         return Box::new(EmptyQuery);
     }
     Box::new(TermSetQuery::new(terms))
+}
+
+/// The concept of `text` analysed into `units`: a word for one unit, a phrase for several;
+/// none for none.
+fn concept_of(text: &str, units: &[Unit]) -> Option<Concept> {
+    let first = units.first()?.position;
+    let places: Vec<PhraseWord> = units
+        .iter()
+        .map(|unit| PhraseWord {
+            offset: unit.position - first,
+            terms: unit.terms.clone(),
+        })
+        .collect();
+    Some(Concept {
+        text: text.to_string(),
+        kind: if places.len() == 1 {
+            ConceptKind::Word
+        } else {
+            ConceptKind::Phrase
+        },
+        places,
+    })
 }
 
 fn has_positive_words(clauses: &[Clause]) -> bool {

@@ -1,12 +1,9 @@
-//! The collector of the best candidates: BM25 plus the freshness prior, in the requested
-//! order, and the count of every match in the same pass.
+//! The collector of the first stage's best candidates (see [`super::rank::model`]): by BM25
+//! in the requested order, and the count of every match in the same pass.
 //!
-//! The date of a match is looked up, and its freshness computed, only when the match could
-//! still enter the list: once the list is full, an article whose score plus the largest
-//! freshness its segment allows cannot beat the last kept one is counted and passed by. In a
-//! large archive most matches of a common word are passed by so. An archive ingested folder by
-//! folder has segments of older years, whose articles can gain little freshness, so the bound
-//! there is close to the score itself.
+//! The date of a match is looked up only for date orders: by relevance, once the list is
+//! full, an article whose score cannot beat the last kept one is counted and passed by. In a
+//! large archive most matches of a common word are passed by so.
 //!
 //! With [`TopCandidates::prune`], that bound is handed to the query itself, so a plain union of
 //! terms skips whole blocks of postings that cannot reach it (block-max WAND); matches are
@@ -22,7 +19,6 @@ use tantivy::columnar::Column;
 use tantivy::query::Weight;
 use tantivy::{DateTime, DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use super::rank::freshness;
 use super::Sort;
 use crate::index::columns::SegmentColumns;
 #[cfg(doc)]
@@ -77,8 +73,6 @@ pub fn sort_best_first(found: &mut [Found]) {
 pub struct TopCandidates<'a> {
     pub limit: usize,
     pub sort: Sort,
-    /// The newest article date in the index, in seconds; freshness is measured from it.
-    pub newest: Option<i64>,
     /// Each segment's columns, in segment order (see [`NewsIndex::columns`]).
     pub columns: &'a [Arc<SegmentColumns>],
     /// Let the query skip what cannot enter the list (by relevance only); the count is then
@@ -103,9 +97,6 @@ impl Collector for TopCandidates<'_> {
             segment,
             limit: self.limit.max(1),
             sort: self.sort,
-            newest: self.newest,
-            // Freshness grows with the date, so the segment's newest article gains the most.
-            margin: freshness(columns.and_then(|columns| columns.newest), self.newest),
             dates: columns.and_then(|columns| columns.dates.clone()),
             except: self
                 .except
@@ -162,9 +153,6 @@ pub struct SegmentCandidates {
     segment: SegmentOrdinal,
     limit: usize,
     sort: Sort,
-    newest: Option<i64>,
-    /// The most freshness an article of this segment can gain.
-    margin: Score,
     dates: Option<Column<DateTime>>,
     except: HashSet<DocId>,
     count: usize,
@@ -173,10 +161,10 @@ pub struct SegmentCandidates {
 }
 
 impl SegmentCandidates {
-    /// The score below which a match cannot enter the list, whatever its date.
+    /// The score at or below which a match cannot enter the list.
     fn threshold(&self) -> Score {
         match self.kept.peek() {
-            Some(Reverse(worst)) if self.kept.len() >= self.limit => worst.score - self.margin,
+            Some(Reverse(worst)) if self.kept.len() >= self.limit => worst.score,
             _ => Score::MIN,
         }
     }
@@ -202,16 +190,14 @@ impl SegmentCollector for SegmentCandidates {
         if self.sort == Sort::Relevance && score <= self.threshold() {
             return;
         }
-        let date = self.date(doc);
-        let order = match (self.sort, date) {
-            (Sort::Relevance, _) => 0,
-            (_, None) => i64::MIN,
-            (Sort::Newest, Some(seconds)) => seconds,
-            (Sort::Oldest, Some(seconds)) => -seconds,
+        let order = match self.sort {
+            Sort::Relevance => 0,
+            Sort::Newest => self.date(doc).unwrap_or(i64::MIN),
+            Sort::Oldest => self.date(doc).map_or(i64::MIN, |seconds| -seconds),
         };
         let found = Found {
             order,
-            score: score + freshness(date, self.newest),
+            score,
             address: DocAddress::new(self.segment, doc),
         };
         if !full {
@@ -233,7 +219,6 @@ impl SegmentCollector for SegmentCandidates {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::rank::FRESHNESS_WEIGHT;
 
     fn found(order: i64, score: Score, doc: DocId) -> Found {
         Found {
@@ -248,8 +233,6 @@ mod tests {
             segment: 0,
             limit,
             sort,
-            newest: None,
-            margin: FRESHNESS_WEIGHT,
             dates: None,
             except: HashSet::new(),
             count: 0,
