@@ -28,6 +28,9 @@ from collections import Counter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MARKER = "penandakorpus"
+# One file no operation touches: a corpus folder that yields no file at all is taken for an
+# unmounted disk and its articles are kept (by design), which a fresh build cannot mirror.
+ANCHOR = b"jangkar.txt"
 WORDS = ("banjir longsor jalan warga desa petani harga beras pasar menteri gubernur sekolah "
          "guru siswa rumah sakit dokter pasien kereta bandara pesawat listrik air bersih").split()
 
@@ -64,7 +67,7 @@ class Corpus:
     def files(self):
         found = []
         for folder, _, names in os.walk(os.fsencode(self.root)):
-            found.extend(os.path.join(folder, name) for name in names)
+            found.extend(os.path.join(folder, name) for name in names if name != ANCHOR)
         return sorted(found)
 
     def title(self):
@@ -153,6 +156,8 @@ def main():
     os.makedirs(corpus_root, exist_ok=True)
     live, fresh = os.path.join(work, "live"), os.path.join(work, "fresh")
     corpus = Corpus(corpus_root, rng)
+    with open(os.path.join(os.fsencode(corpus_root), ANCHOR), "w", encoding="utf-8") as out:
+        out.write(text("Berita Jangkar Korpus", rng))
     kills = 0
     for round_number in range(1, args.rounds + 1):
         done = [corpus.operation() for _ in range(rng.randint(1, 5))]
