@@ -68,8 +68,12 @@ fn quiet_caught_panics() {
 
 /// Test hook: with `NEWSIDX_FAULT_PANIC_FILE=NAME` in the environment, reading a corpus file
 /// named NAME panics, as a bug in extraction would. Nothing else changes.
+/// The name is read once: the environment is not looked up for every file.
 pub fn fault_panic(path: &Path) {
-    if let Some(name) = std::env::var_os("NEWSIDX_FAULT_PANIC_FILE") {
+    static NAME: once_cell::sync::OnceCell<Option<std::ffi::OsString>> =
+        once_cell::sync::OnceCell::new();
+    let name = NAME.get_or_init(|| std::env::var_os("NEWSIDX_FAULT_PANIC_FILE"));
+    if let Some(name) = name {
         if path.file_name() == Some(name.as_os_str()) {
             panic!("fault injected for {}", path.display());
         }
