@@ -92,13 +92,14 @@ Search the index and print ranked results with highlighted snippets.
 
 QUERY LANGUAGE
   banjir bandang       Plain words, matched in every inflected form (banjir, kebanjiran,
-                       banjirnya). Articles holding all the words rank above those holding
-                       some; articles where the words stand together rank higher still.
+                       banjirnya). Articles about the words rank first: each word counts by
+                       how often it stands in the article (the title most) and how rare it
+                       is, and words standing together add a little.
   \"kerja sama dengan\"  A quoted phrase: these words in this order, in any of their forms
                        (bekerja sama, kerjasama), stopwords included and in their place.
   -jakarta             Exclude articles with this word (or -\"a phrase\").
   +banjir              Require this word (or +\"a phrase\"); otherwise words and phrases
-                       are optional, and articles holding all of them come first.
+                       are optional, and an article holding more of them scores higher.
   banjir OR longsor    Either one (OR in capitals).
   (banjir OR longsor) bogor
                        Parentheses group.

@@ -5,7 +5,8 @@
 //! dangling `OR`) is read as well as it can be, and what was set aside is listed in
 //! [`ParsedQuery::notes`].
 //!
-//! Plain words and quoted phrases are optional clauses (articles with all of them rank first);
+//! Plain words and quoted phrases are optional clauses (how much each adds is the ranking
+//! model's business, `search/rank/model.rs`);
 //! field clauses and `+` are required; `-` excludes.
 //!
 //! A query's cost is bounded whatever its length: a clause repeated word for word is read once,
