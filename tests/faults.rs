@@ -174,8 +174,19 @@ fn search_show_and_stats_work_on_a_read_only_index_for_another_user() {
     // Root writes whatever the permissions say: run as nobody then, which also checks that
     // files written by one user can be read by another.
     let as_root = unsafe { libc::geteuid() } == 0;
+    // The other user may not reach the build folder (a checkout under a private folder): give
+    // it a copy of the binary in the sandbox, which it can read.
+    let program = if as_root {
+        let copy = sandbox.dir.path().join("newsidx");
+        std::fs::copy(env!("CARGO_BIN_EXE_newsidx"), &copy).expect("copy the binary");
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755))
+            .expect("chmod the binary");
+        copy
+    } else {
+        std::path::PathBuf::from(env!("CARGO_BIN_EXE_newsidx"))
+    };
     let run = |args: &[&str]| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_newsidx"));
+        let mut command = Command::new(&program);
         command
             .args(args)
             .arg("--index")
