@@ -481,6 +481,22 @@ struct Target {
     replaced: Option<PathBuf>,
 }
 
+/// A brand-new index in a new generation, live from its first commit; an unfinished rebuild
+/// (`building`) is removed first. `rebuild` says why, when an index stood there before.
+fn new_index(root: &Path, building: Option<PathBuf>, rebuild: Option<String>) -> Result<Target> {
+    if let Some(stale) = building {
+        layout::remove_generation(root, &stale)?;
+    }
+    let dir = layout::new_generation(root)?;
+    let news = NewsIndex::create_dir(root, &dir, Access::Ingest)?;
+    Ok(Target {
+        news,
+        rebuild,
+        publish_now: true,
+        replaced: None,
+    })
+}
+
 /// Picks the generation to write: the live one when it can be updated in place, else a new
 /// (or a resumed, unfinished) rebuild beside it.
 fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
@@ -488,19 +504,7 @@ fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
     let live = match layout::live(root) {
         Ok(live) => live,
         // A damaged `CURRENT` names nothing to update: a new index, live from its first commit.
-        Err(Error::Damaged { detail, .. }) => {
-            if let Some(stale) = building {
-                layout::remove_generation(root, &stale)?;
-            }
-            let dir = layout::new_generation(root)?;
-            let news = NewsIndex::create_dir(root, &dir, Access::Ingest)?;
-            return Ok(Target {
-                news,
-                rebuild: Some(detail),
-                publish_now: true,
-                replaced: None,
-            });
-        }
+        Err(Error::Damaged { detail, .. }) => return new_index(root, building, Some(detail)),
         Err(error) => return Err(error),
     };
     let reason = match &live {
@@ -520,17 +524,7 @@ fn choose_target(root: &Path, full: bool, timezone: &str) -> Result<Target> {
         },
     };
     let Some(live_dir) = live else {
-        if let Some(stale) = building {
-            layout::remove_generation(root, &stale)?;
-        }
-        let dir = layout::new_generation(root)?;
-        let news = NewsIndex::create_dir(root, &dir, Access::Ingest)?;
-        return Ok(Target {
-            news,
-            rebuild: None,
-            publish_now: true,
-            replaced: None,
-        });
+        return new_index(root, building, None);
     };
     let Some(reason) = reason else {
         // Up to date in place; an abandoned `--full` rebuild and the generation the last
