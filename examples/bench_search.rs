@@ -16,6 +16,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use newsidx::index::NewsIndex;
+use newsidx::search::rank::model::Params;
 use newsidx::search::{search, SearchRequest};
 
 /// The allocator of the `newsidx` binary, so that searches here cost what they cost there.
@@ -44,6 +45,9 @@ struct Args {
     /// Print one JSON object instead of a line of text.
     #[arg(long)]
     json: bool,
+    /// Ranking parameters other than the default, `name=value` (as `eval_search --param`).
+    #[arg(long, value_delimiter = ',')]
+    param: Vec<String>,
 }
 
 /// The latency at `fraction` (0..=1) of sorted `samples`, nearest rank.
@@ -72,11 +76,16 @@ fn main() -> Result<()> {
     }
     let news = NewsIndex::open(&args.index)
         .with_context(|| format!("{}: cannot open the index", args.index.display()))?;
+    let mut ranking = Params::default();
+    for setting in &args.param {
+        ranking.set(setting).map_err(anyhow::Error::msg)?;
+    }
     let run = |query: &str| -> Result<(f64, usize)> {
         let request = SearchRequest {
             query: query.to_string(),
             limit: args.limit,
             offset: 0,
+            ranking,
             // Everything else as the command line's defaults: no filters, ranked by score.
             ..SearchRequest::default()
         };

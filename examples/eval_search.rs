@@ -109,35 +109,7 @@ fn options() -> anyhow::Result<Options> {
 
 /// Sets one parameter of the model from `name=value` (`title.weight=2`, `k1=1.0`, ...).
 fn set_param(params: &mut Params, setting: &str) -> anyhow::Result<()> {
-    let (name, value) = setting
-        .split_once('=')
-        .with_context(|| format!("{setting}: expected name=value"))?;
-    let number: f32 = value
-        .parse()
-        .with_context(|| format!("{setting}: not a number"))?;
-    let slot = match name {
-        "k1" => &mut params.k1,
-        "title.weight" => &mut params.title.weight,
-        "title.b" => &mut params.title.b,
-        "body.weight" => &mut params.body.weight,
-        "body.b" => &mut params.body.b,
-        "captions.weight" => &mut params.captions.weight,
-        "captions.b" => &mut params.captions.b,
-        "byline.weight" => &mut params.byline.weight,
-        "byline.b" => &mut params.byline.b,
-        "coverage" => &mut params.coverage,
-        "proximity" => &mut params.proximity,
-        "freshness" => &mut params.freshness,
-        "freshness_days" => &mut params.freshness_days,
-        "feedback" => &mut params.feedback,
-        "proximity_window" => {
-            params.proximity_window = number as u32;
-            return Ok(());
-        }
-        other => bail!("unknown parameter {other}"),
-    };
-    *slot = number;
-    Ok(())
+    params.set(setting).map_err(anyhow::Error::msg)
 }
 
 /// One query set: topics in order and graded judgements.
@@ -604,7 +576,8 @@ const GRID: &[(&str, &[f32])] = &[
     ("title.b", &[0.0, 0.3]),
     ("coverage", &[0.0, 0.5, 1.0, 2.0]),
     ("proximity", &[0.5, 1.0, 1.5]),
-    ("freshness", &[0.0, 0.15, 0.3, 0.5]),
+    ("freshness", &[0.0, 0.15, 0.3, 0.5, 0.8]),
+    ("freshness_concepts", &[1.0, 2.0, 99.0]),
     ("freshness_days", &[365.0, 1000.0]),
     ("feedback", &[0.0, 0.05, 0.1, 0.2]),
 ];
@@ -614,7 +587,7 @@ const DETIK_FLOOR: f64 = 0.805;
 /// What a point below a floor costs in the objective.
 const FLOOR_PENALTY: f64 = 5.0;
 /// Passes of coordinate ascent over the grid.
-const TUNE_SWEEPS: usize = 1;
+const TUNE_SWEEPS: usize = 2;
 /// Known-item topics of each set in the tuning objective (the first ones; all would be slow).
 const TUNE_KNOWN_ITEMS: usize = 200;
 

@@ -915,3 +915,38 @@ fn explain_breaks_each_score_into_its_parts() {
     assert!(human.contains("read as: harga"), "{human}");
     assert!(human.contains("coverage"), "{human}");
 }
+
+#[test]
+fn freshness_orders_a_one_word_query_only() {
+    let sandbox = Sandbox::new();
+    let body = "Banjir merendam permukiman warga di Jakarta. Petugas mengevakuasi warga.";
+    for (name, date) in [
+        ("old.json", "2019-02-01T08:00:00+07:00"),
+        ("new.json", "2025-02-01T08:00:00+07:00"),
+    ] {
+        json_article(&sandbox, name, "Banjir di Jakarta", date, "Kompas", body);
+    }
+    sandbox.ingest();
+    let freshness = |results: &Value| -> Vec<f64> {
+        results["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|hit| hit["explain"]["freshness"].as_f64().expect("freshness"))
+            .collect()
+    };
+    // One word: the texts tie, the newer article comes first.
+    let results = sandbox.search_json("banjir", &["--explain"]);
+    let dates: Vec<&str> = results["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|hit| hit["date"].as_str().expect("date"))
+        .collect();
+    assert!(dates[0].starts_with("2025"), "{dates:?}");
+    let parts = freshness(&results);
+    assert!(parts[0] > parts[1] && parts[1] > 0.0, "{parts:?}");
+    // Two words describe a topic: the date adds nothing.
+    let results = sandbox.search_json("banjir jakarta", &["--explain"]);
+    assert_eq!(freshness(&results), [0.0, 0.0]);
+}

@@ -168,6 +168,11 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
         filters.push(Box::new(BooleanQuery::union(any)));
     }
 
+    // A long query's candidates lacking a word come from its rarest words (filters applied),
+    // a short one's from the union of all its words when nothing filters them.
+    let rarest = compiled
+        .rarest_words(&searcher, &fields, request.ranking.candidate_words)
+        .map(|union| filtered(union, &filters));
     let empty_query = parsed.clauses.is_empty();
     let base: Box<dyn Query> = match compiled.query {
         Some(query) => query,
@@ -193,6 +198,7 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
         query: &*query,
         all_words: all_words.as_deref(),
         any_word: any_word.as_deref(),
+        rarest: rarest.as_deref(),
         columns: &columns,
     };
     // A query with no words has no relevance to order by: newest first then.
@@ -207,7 +213,7 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
     let (depth, partial_depth) = if compiled.concepts.is_empty() {
         (0, 0)
     } else {
-        (model::RERANK_DEPTH, model::RERANK_DEPTH_PARTIAL)
+        (request.ranking.rerank_depth, request.ranking.partial_depth)
     };
     let newest = newest(&columns);
     let date_of = |address: DocAddress| date_of(&columns, address);
@@ -375,6 +381,9 @@ struct Plan<'a> {
     all_words: Option<&'a dyn Query>,
     /// A flat union of the words' terms, when the request is only plain words and no filters.
     any_word: Option<&'a dyn Query>,
+    /// For a query of many words, the union of its rarest words' terms, filters included:
+    /// where the candidates lacking a word come from (see [`rank::MAX_CANDIDATE_WORDS`]).
+    rarest: Option<&'a dyn Query>,
     /// Each segment's columns, in segment order.
     columns: &'a [Arc<SegmentColumns>],
 }
@@ -406,6 +415,21 @@ fn candidates(
         others = partial;
     }
     let holding: HashSet<DocAddress> = holding_all.iter().map(|found| found.address).collect();
+    if let Some(rarest) = plan.rarest {
+        let collector = TopCandidates {
+            limit: others,
+            sort,
+            columns: plan.columns,
+            prune: true,
+            except: &holding,
+        };
+        let (_, best) = searcher.search(rarest, &collector)?;
+        let total = searcher.search(plan.any_word.unwrap_or(plan.query), &Count)?;
+        let mut found = holding_all;
+        found.extend(best);
+        top::sort_best_first(&mut found);
+        return Ok((total, found));
+    }
     let (total, best) = match plan.any_word {
         Some(any_word) => {
             let collector = TopCandidates {
@@ -620,6 +644,7 @@ mod tests {
                 query: &*query,
                 all_words: compiled.all_words.as_deref(),
                 any_word: compiled.any_word.as_deref(),
+                rarest: None,
                 columns,
             };
             for needed in [1, 5, 20, 60] {
@@ -639,6 +664,80 @@ mod tests {
             }
         }
         assert!(shortcuts > 0);
+    }
+
+    /// A long query takes its candidates lacking a word from the union of its rarest words'
+    /// title and body terms, and still counts every article any word matches; `a OR b` of
+    /// plain words stays in the flat union, each alternative a word of its own.
+    #[test]
+    fn a_long_query_finds_candidates_by_its_rarest_words_and_counts_every_match() {
+        let archive = archive();
+        let Archive {
+            searcher,
+            columns,
+            news,
+            ..
+        } = &archive;
+        let fields = &news.fields;
+        let words = [
+            "banjir", "jakarta", "presiden", "harga", "beras", "pemilu", "gempa", "sekolah",
+            "timnas", "ekspor",
+        ];
+        let compiled = archive.compile(&words.join(" "));
+        assert_eq!(compiled.word_terms.len(), words.len());
+        assert!(compiled
+            .rarest_words(searcher, fields, words.len())
+            .is_none());
+        let rarest = compiled
+            .rarest_words(searcher, fields, 3)
+            .expect("narrowed to three words");
+        let prose = |word: &str| -> Box<dyn Query> {
+            Box::new(BooleanQuery::union(
+                [fields.title, fields.body]
+                    .into_iter()
+                    .map(|field| {
+                        Box::new(tantivy::query::TermQuery::new(
+                            Term::from_field_text(field, word),
+                            tantivy::schema::IndexRecordOption::Basic,
+                        )) as Box<dyn Query>
+                    })
+                    .collect(),
+            ))
+        };
+        let holding = |word: &str| searcher.search(&*prose(word), &Count).expect("counted");
+        let mut by_count: Vec<(usize, &str)> =
+            words.iter().map(|word| (holding(word), *word)).collect();
+        by_count.sort();
+        assert!(
+            by_count[2].0 < by_count[3].0,
+            "a tie at the cut: {by_count:?}"
+        );
+        let three: Vec<Box<dyn Query>> =
+            by_count[..3].iter().map(|(_, word)| prose(word)).collect();
+        let expected = searcher
+            .search(&BooleanQuery::union(three), &Count)
+            .expect("counted");
+        assert_eq!(
+            searcher.search(&*rarest, &Count).expect("counted"),
+            expected
+        );
+
+        let query = compiled.query.as_deref().expect("a query");
+        let plan = Plan {
+            query,
+            all_words: compiled.all_words.as_deref(),
+            any_word: compiled.any_word.as_deref(),
+            rarest: Some(&*rarest),
+            columns,
+        };
+        let (total, found) = candidates(searcher, &plan, Sort::Relevance, 20, 20).expect("found");
+        assert_eq!(total, scoring_everything(searcher, query, 1).0);
+        assert!(!found.is_empty());
+
+        let chain = archive.compile("banjir OR jakarta OR presiden OR yang");
+        assert!(chain.any_word.is_some());
+        assert_eq!(chain.word_terms.len(), 3);
+        assert_eq!(chain.concepts.len(), 1);
     }
 
     /// The model scores a candidate the same whether it is rescored among many (postings moved

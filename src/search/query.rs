@@ -115,6 +115,12 @@ const CLITICS: &[&str] = &["nya", "lah", "kah", "tah", "pun", "ku", "mu"];
 /// finding their article when cut to 32, and 0.011 when cut to 24.
 pub const MAX_QUERY_WORDS: usize = 32;
 
+/// Most quoted phrases a query is read for; the rest are left out, with a note. A phrase is
+/// matched through the positions of its words, stopwords included ("yang dan"), so each costs
+/// as much as its most common words' postings with their positions: at a million articles,
+/// thirty phrases of common words took seconds, four about as long as a plain query.
+pub const MAX_PHRASES: usize = 4;
+
 /// Parses `text`; never fails.
 pub fn parse(text: &str) -> ParsedQuery {
     let mut notes = Vec::new();
@@ -131,12 +137,20 @@ pub fn parse(text: &str) -> ParsedQuery {
     let mut budget = Budget {
         left: MAX_QUERY_WORDS,
         cut: false,
+        phrases_left: MAX_PHRASES,
+        phrases_cut: false,
     };
     let clauses = budget.clauses(clauses);
     if budget.cut {
         notes.push(format!(
             "the query has more than {MAX_QUERY_WORDS} distinct words: the words after the \
              first {MAX_QUERY_WORDS} were left out"
+        ));
+    }
+    if budget.phrases_cut {
+        notes.push(format!(
+            "the query has more than {MAX_PHRASES} quoted phrases: the phrases after the first \
+             {MAX_PHRASES} were left out"
         ));
     }
     ParsedQuery {
@@ -168,6 +182,10 @@ struct Budget {
     left: usize,
     /// True once something was left out.
     cut: bool,
+    /// What is left of [`MAX_PHRASES`].
+    phrases_left: usize,
+    /// True once a phrase was left out for it.
+    phrases_cut: bool,
 }
 
 impl Budget {
@@ -199,7 +217,12 @@ impl Budget {
                 Some(Node::Word { field, text })
             }
             Node::Phrase { field, text } => {
+                if self.phrases_left == 0 {
+                    self.phrases_cut = true;
+                    return None;
+                }
                 let text = self.words(&text)?;
+                self.phrases_left -= 1;
                 Some(Node::Phrase { field, text })
             }
             Node::Or(alternatives) => {
@@ -830,6 +853,21 @@ mod tests {
         let ors: Vec<String> = (0..200).map(|at| format!("(a{at} OR b{at})")).collect();
         let parsed = parse(&ors.join(" "));
         assert_eq!(leaves(&parsed.clauses).len(), MAX_QUERY_WORDS);
+    }
+
+    #[test]
+    fn phrases_past_the_cap_are_left_out_with_one_note() {
+        let phrases: Vec<String> = (0..30).map(|at| format!("\"yang dan{at}\"")).collect();
+        let parsed = parse(&phrases.join(" "));
+        let kept: Vec<&Node> = leaves(&parsed.clauses);
+        assert_eq!(kept.len(), MAX_PHRASES);
+        assert!(kept.iter().all(|node| matches!(node, Node::Phrase { .. })));
+        assert_eq!(parsed.notes.len(), 1, "{:?}", parsed.notes);
+        assert!(parsed.notes[0].contains("quoted phrases"));
+        // Plain words beside them are kept; a repeated phrase is one.
+        let parsed = parse("\"kerja sama\" \"kerja sama\" militer");
+        assert_eq!(leaves(&parsed.clauses).len(), 2);
+        assert!(parsed.notes.is_empty(), "{:?}", parsed.notes);
     }
 
     #[test]

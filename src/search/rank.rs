@@ -28,7 +28,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::Term;
+use tantivy::{Searcher, Term};
 
 use super::any_field::AnyField;
 use super::filter::matching_sources;
@@ -109,9 +109,64 @@ pub struct Compiled {
     /// what `query` matches and scoring it as `query` does without the bonus. A flat union
     /// of terms lets the search skip postings that cannot reach the best results.
     pub any_word: Option<Box<dyn Query>>,
+    /// The terms of [`Compiled::any_word`] word by word (each alternative of `a OR b` apart),
+    /// each with its first-stage weight: a long query takes its candidates lacking a word from
+    /// its rarest words only ([`Compiled::rarest_words`]).
+    pub word_terms: Vec<Vec<(Term, f32)>>,
     /// The query's concepts, in query order, as [`model`] scores them.
     pub concepts: Vec<Concept>,
     pub highlights: Highlights,
+}
+
+/// Most words whose terms make the flat union that finds candidates lacking a word. A union of
+/// many common words cannot skip postings (every block may hold a match good enough), so its
+/// cost grows with the number of words and their frequency: a pasted paragraph of 30 common
+/// words took seconds at a million articles. The rarest words find the articles a long query
+/// is about; every word is still scored (all-words list, the model) and counted.
+pub const MAX_CANDIDATE_WORDS: usize = 8;
+
+impl Compiled {
+    /// A flat union of the terms of the `keep` words that the fewest articles hold, when the
+    /// query has more words than that; None otherwise (the union of all words is as cheap).
+    pub fn rarest_words(
+        &self,
+        searcher: &Searcher,
+        fields: &Fields,
+        keep: usize,
+    ) -> Option<Box<dyn Query>> {
+        if self.word_terms.len() <= keep {
+            return None;
+        }
+        let mut by_frequency: Vec<(u64, &Vec<(Term, f32)>)> = self
+            .word_terms
+            .iter()
+            .map(|terms| {
+                let frequency = terms
+                    .iter()
+                    .map(|(term, _)| searcher.doc_freq(term).unwrap_or(u64::MAX))
+                    .fold(0u64, u64::saturating_add);
+                (frequency, terms)
+            })
+            .collect();
+        // Stable: among words as rare, the earlier ones.
+        by_frequency.sort_by_key(|(frequency, _)| *frequency);
+        // Title and body only: captions and bylines are short and seldom decide who is a
+        // candidate, and each field's terms are postings to walk.
+        let prose = [fields.title, fields.body];
+        let queries: Vec<Box<dyn Query>> = by_frequency
+            .into_iter()
+            .take(keep)
+            .flat_map(|(_, terms)| terms.iter())
+            .filter(|(term, _)| prose.contains(&term.field()))
+            .map(|(term, weight)| {
+                boost(
+                    Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                    *weight,
+                )
+            })
+            .collect();
+        Some(Box::new(BooleanQuery::union(queries)))
+    }
 }
 
 /// Turns parsed queries into tantivy queries for one index.
@@ -131,6 +186,7 @@ pub struct Compiler<'a> {
     concepts: Vec<Concept>,
     all_words: Option<Box<dyn Query>>,
     any_word: Option<Box<dyn Query>>,
+    weighted_words: Vec<Vec<(Term, f32)>>,
 }
 
 /// One query word as the analyzer saw it: its position and the terms standing there.
@@ -159,6 +215,7 @@ impl<'a> Compiler<'a> {
             concepts: Vec::new(),
             all_words: None,
             any_word: None,
+            weighted_words: Vec::new(),
         }
     }
 
@@ -171,6 +228,7 @@ impl<'a> Compiler<'a> {
             let concepts = std::mem::take(&mut self.concepts);
             let all_words = self.all_words.take();
             let any_word = self.any_word.take();
+            let weighted_words = std::mem::take(&mut self.weighted_words);
             let fallback = self.sequence(&parsed.clauses, false, true);
             if fallback.is_some() {
                 return self.finish(fallback);
@@ -178,6 +236,7 @@ impl<'a> Compiler<'a> {
             self.concepts = concepts;
             self.all_words = all_words;
             self.any_word = any_word;
+            self.weighted_words = weighted_words;
         }
         self.finish(query)
     }
@@ -187,6 +246,7 @@ impl<'a> Compiler<'a> {
             query,
             all_words: self.all_words,
             any_word: self.any_word,
+            word_terms: self.weighted_words,
             concepts: self.concepts,
             highlights: self.highlights,
         }
@@ -201,6 +261,7 @@ impl<'a> Compiler<'a> {
         let mut run: Vec<&str> = Vec::new();
         // Every term query of the plain words, and whether the sequence is nothing else.
         let mut terms: Vec<Box<dyn Query>> = Vec::new();
+        let mut word_terms: Vec<Vec<(Term, f32)>> = Vec::new();
         let mut words_only = true;
         for clause in clauses {
             let plain = matches!(&clause.node, Node::Word { field: None, .. });
@@ -210,8 +271,26 @@ impl<'a> Compiler<'a> {
                 }
                 continue;
             }
-            words_only = false;
-            self.flush_run(&mut run, negated, &mut optional, &mut terms);
+            // `a OR b` of plain words matches what the union of their terms matches: it stays
+            // in the flat union (so a long chain of alternatives is pruned like plain words).
+            let flat = match clause.occur {
+                Occur::Should if !negated => self.flat_alternatives(&clause.node),
+                _ => None,
+            };
+            words_only &= flat.is_some();
+            self.flush_run(
+                &mut run,
+                negated,
+                &mut optional,
+                &mut terms,
+                &mut word_terms,
+            );
+            if let Some(units) = flat {
+                for unit in &units {
+                    terms.extend(self.unit_terms(unit));
+                    word_terms.push(self.weighted_terms(unit));
+                }
+            }
             let compiled = self.node(&clause.node, negated || clause.occur == Occur::MustNot);
             if let Some(query) = compiled {
                 match clause.occur {
@@ -221,9 +300,16 @@ impl<'a> Compiler<'a> {
                 }
             }
         }
-        self.flush_run(&mut run, negated, &mut optional, &mut terms);
+        self.flush_run(
+            &mut run,
+            negated,
+            &mut optional,
+            &mut terms,
+            &mut word_terms,
+        );
         if top && words_only && !terms.is_empty() {
             self.any_word = Some(Box::new(BooleanQuery::union(terms)));
+            self.weighted_words = word_terms;
         }
 
         if must.is_empty() && optional.is_empty() {
@@ -288,6 +374,7 @@ impl<'a> Compiler<'a> {
         negated: bool,
         optional: &mut Vec<Box<dyn Query>>,
         terms: &mut Vec<Box<dyn Query>>,
+        word_terms: &mut Vec<Vec<(Term, f32)>>,
     ) {
         if run.is_empty() {
             return;
@@ -302,7 +389,45 @@ impl<'a> Compiler<'a> {
             let unit_terms = self.unit_terms(unit);
             terms.extend(unit_terms.iter().map(|query| query.box_clone()));
             optional.push(Box::new(AnyField::new(unit_terms)));
+            word_terms.push(self.weighted_terms(unit));
         }
+    }
+
+    /// A word's terms in each text field with the field's first-stage weight.
+    fn weighted_terms(&self, unit: &Unit) -> Vec<(Term, f32)> {
+        let mut weighted = Vec::new();
+        for (field, weight) in self.text_fields() {
+            for term in &unit.terms {
+                weighted.push((Term::from_field_text(field, term), weight));
+            }
+        }
+        weighted
+    }
+
+    /// The words of `a OR b OR …` when every alternative is a plain word of one position: what
+    /// it matches is then the union of their terms.
+    fn flat_alternatives(&mut self, node: &Node) -> Option<Vec<Unit>> {
+        let Node::Or(alternatives) = node else {
+            return None;
+        };
+        let analyzer = if self.stopwords_only {
+            &mut self.full
+        } else {
+            &mut self.words
+        };
+        let mut units = Vec::new();
+        for alternative in alternatives {
+            let Node::Word { field: None, text } = alternative else {
+                return None;
+            };
+            // A stopword alone gives no term and matches nothing here.
+            let mut analysed = analyse(analyzer, text);
+            if analysed.len() > 1 {
+                return None;
+            }
+            units.append(&mut analysed);
+        }
+        Some(units)
     }
 
     /// The concepts of plain words: each word on its own (a phrase when it analyses to several

@@ -29,11 +29,17 @@
 //!      earns: proximity reorders close matches, never beats a clearly better one. Measured:
 //!      without it newsroom_train nDCG@10 falls 0.837 → 0.812 (odd half 0.838 → 0.791).
 //!    - **Freshness**: [`FRESHNESS`] times a decay over [`FRESHNESS_DAYS`] from the newest
-//!      article. Small: at most 0.3, where one concept's part is 2–10. It earns its place only
-//!      on detik_keyword, whose labels are the recent articles a news site's own search
-//!      returned (0.758 without, 0.817 with); on newsroom_train it costs MRR@10 (0.938 without,
-//!      0.921 with) and leaves nDCG@10 level. Kept so small that it settles near-ties;
-//!      `--sort newest` is the way to ask for recent articles first.
+//!      article, for queries of one concept only ([`FRESHNESS_CONCEPTS`]). A one-word query (a
+//!      tag, a name: "banjir", "KPK") says nothing about which of the many articles holding
+//!      the word is wanted, and text scores barely separate them: the latest coverage is the
+//!      useful answer, as a newsroom's own search gives it. A query of several concepts
+//!      describes a topic, whose best answers are often years old, so the date stays out.
+//!      Measured: on newsroom_train (all of whose queries have several concepts) freshness
+//!      for every query cost MRR@10 (0.939 without, 0.921 with; nDCG@10 level); on
+//!      detik_keyword (one- and two-word tags whose labels are recent articles) nDCG@10 is
+//!      0.758 without freshness, 0.800 with it at 0.3 on one-concept queries and 0.806 at 0.8,
+//!      against 0.817 with it for every query. `--sort newest` is the way to ask for recent
+//!      articles first.
 //!    - **Feedback** (RM3-style pseudo-relevance feedback, [`FEEDBACK`]): for queries of
 //!      [`FEEDBACK_MIN_CONCEPTS`] concepts or more, the [`FEEDBACK_TERMS`] words weighing most
 //!      in the [`FEEDBACK_DOCS`] best articles (each word's share of its article times the
@@ -93,13 +99,16 @@ pub const COVERAGE: f32 = 0.0;
 pub const PROXIMITY: f32 = 1.0;
 /// Occurrences further apart than this many positions are not near.
 pub const PROXIMITY_WINDOW: u32 = 8;
-/// Most a result's date adds (see the module note: a tie-breaker).
-pub const FRESHNESS: f32 = 0.3;
+/// Most a result's date adds to a one-concept query's score (see the module note), where one
+/// concept's part is 2–10.
+pub const FRESHNESS: f32 = 0.8;
 /// Weight of the best feedback word next to a query word (RM3-style expansion; see
 /// [`FEEDBACK_DOCS`]).
 pub const FEEDBACK: f32 = 0.1;
 /// Days over which freshness falls to about a third.
 pub const FRESHNESS_DAYS: f32 = 1000.0;
+/// Freshness counts for queries of at most this many concepts (see the module note).
+pub const FRESHNESS_CONCEPTS: usize = 1;
 
 /// Weight and length normalisation of one field.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -122,8 +131,77 @@ pub struct Params {
     pub proximity_window: u32,
     pub freshness: f32,
     pub freshness_days: f32,
+    /// Most concepts a query may have for freshness to count (see [`FRESHNESS_CONCEPTS`]).
+    pub freshness_concepts: usize,
     /// Weight of the pseudo-relevance feedback terms (0: none).
     pub feedback: f32,
+    /// Candidates rescored from the articles holding every word ([`RERANK_DEPTH`]).
+    pub rerank_depth: usize,
+    /// Candidates rescored from the articles lacking a word ([`RERANK_DEPTH_PARTIAL`]).
+    pub partial_depth: usize,
+    /// Words of a long query whose terms find the candidates lacking a word
+    /// ([`crate::search::rank::MAX_CANDIDATE_WORDS`]).
+    pub candidate_words: usize,
+}
+
+impl Params {
+    /// Sets one parameter from `name=value` (`title.weight=2`, `k1=1.0`, `rerank_depth=100`),
+    /// for evaluation and benchmark runs; the names are the fields', fields of a field joined
+    /// by a dot.
+    pub fn set(&mut self, setting: &str) -> Result<(), String> {
+        let (name, value) = setting
+            .split_once('=')
+            .ok_or_else(|| format!("{setting}: expected name=value"))?;
+        let number: f32 = value
+            .parse()
+            .map_err(|_| format!("{setting}: not a number"))?;
+        let whole = || {
+            if number >= 0.0 && number.fract() == 0.0 {
+                Ok(number as usize)
+            } else {
+                Err(format!("{setting}: not a whole number"))
+            }
+        };
+        let slot = match name {
+            "k1" => &mut self.k1,
+            "title.weight" => &mut self.title.weight,
+            "title.b" => &mut self.title.b,
+            "body.weight" => &mut self.body.weight,
+            "body.b" => &mut self.body.b,
+            "captions.weight" => &mut self.captions.weight,
+            "captions.b" => &mut self.captions.b,
+            "byline.weight" => &mut self.byline.weight,
+            "byline.b" => &mut self.byline.b,
+            "coverage" => &mut self.coverage,
+            "proximity" => &mut self.proximity,
+            "freshness" => &mut self.freshness,
+            "freshness_days" => &mut self.freshness_days,
+            "feedback" => &mut self.feedback,
+            "proximity_window" => {
+                self.proximity_window = whole()? as u32;
+                return Ok(());
+            }
+            "freshness_concepts" => {
+                self.freshness_concepts = whole()?;
+                return Ok(());
+            }
+            "rerank_depth" => {
+                self.rerank_depth = whole()?;
+                return Ok(());
+            }
+            "partial_depth" => {
+                self.partial_depth = whole()?;
+                return Ok(());
+            }
+            "candidate_words" => {
+                self.candidate_words = whole()?;
+                return Ok(());
+            }
+            other => return Err(format!("unknown parameter {other}")),
+        };
+        *slot = number;
+        Ok(())
+    }
 }
 
 impl Default for Params {
@@ -151,6 +229,10 @@ impl Default for Params {
             proximity_window: PROXIMITY_WINDOW,
             freshness: FRESHNESS,
             freshness_days: FRESHNESS_DAYS,
+            freshness_concepts: FRESHNESS_CONCEPTS,
+            rerank_depth: RERANK_DEPTH,
+            partial_depth: RERANK_DEPTH_PARTIAL,
+            candidate_words: crate::search::rank::MAX_CANDIDATE_WORDS,
             feedback: FEEDBACK,
         }
     }
@@ -425,6 +507,11 @@ pub fn rescore(
     if concepts.is_empty() || found.is_empty() {
         return Ok(explained);
     }
+    let mut params = *params;
+    if concepts.len() > params.freshness_concepts {
+        params.freshness = 0.0;
+    }
+    let params = &params;
     let prepared = prepare(searcher, fields, params, concepts)?;
     let explained = score_all(searcher, &prepared, params, found, dates, newest, explain)?;
     // A one-word query's best articles share little beyond that word: feedback from them
