@@ -33,13 +33,12 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
 use serde::Serialize;
-use tantivy::columnar::{Column, StrColumn};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, TERMINATED};
 
 use super::layout;
 use super::lock;
-use super::manifest::{FileStamp, Manifest, Note, Payload, RootStamp};
+use super::manifest::{FileColumns, FileStamp, Manifest, Note, Payload, RootStamp};
 use super::{Access, NewsIndex};
 use crate::error::{Error, Result};
 use crate::extract::{extract_all, ExtractError, ExtractOptions};
@@ -803,10 +802,7 @@ fn rank_of(holder: &Holder) -> (i64, &str) {
 struct IngestColumns {
     segment: tantivy::SegmentReader,
     store: tantivy::store::StoreReader,
-    files: StrColumn,
-    sizes: Column<u64>,
-    times: Column<i64>,
-    hashes: Column<u64>,
+    files: FileColumns,
 }
 
 /// Applies outcomes to the writer and keeps the manifest's changes until they are committed.
@@ -937,9 +933,8 @@ impl Applier {
         let searcher = self.reader.searcher();
         let mut columns = Vec::new();
         for segment in searcher.segment_readers() {
-            let fast = segment.fast_fields();
             let error = |source| self.news.error(source);
-            let Some(files) = fast.str("ingest_file").map_err(error)? else {
+            let Some(files) = FileColumns::open(segment).map_err(error)? else {
                 continue;
             };
             columns.push(IngestColumns {
@@ -948,9 +943,6 @@ impl Applier {
                     .map_err(|source| error(source.into()))?,
                 segment: segment.clone(),
                 files,
-                sizes: fast.u64("ingest_size").map_err(error)?,
-                times: fast.i64("ingest_mtime").map_err(error)?,
-                hashes: fast.u64("ingest_hash").map_err(error)?,
             });
         }
         self.columns = columns;
@@ -1191,18 +1183,15 @@ impl Applier {
         for (segment, doc) in self.live_docs(self.news.fields.id, url)? {
             let columns = &self.columns[segment];
             let mut key = String::new();
-            if let Some(ordinal) = columns.files.term_ords(doc).next() {
+            if let Some(ordinal) = columns.files.files.term_ords(doc).next() {
                 columns
+                    .files
                     .files
                     .ord_to_str(ordinal, &mut key)
                     .map_err(|source| self.news.error(source.into()))?;
             }
             if !key.is_empty() && !self.batch_deleted.contains(&key) {
-                let stamp = FileStamp {
-                    size: columns.sizes.first(doc).unwrap_or(0),
-                    modified: columns.times.first(doc).unwrap_or(0),
-                    hash: columns.hashes.first(doc).unwrap_or(0),
-                };
+                let stamp = columns.files.stamp(doc);
                 holders.push(Holder { key, stamp });
             }
         }
