@@ -5,7 +5,6 @@
 
 pub mod columns;
 pub mod health;
-pub mod ingest;
 pub mod layout;
 pub mod lock;
 pub mod manifest;
