@@ -9,6 +9,7 @@ pub mod article;
 pub mod error;
 pub mod extract;
 pub mod index;
+pub mod ingest;
 pub mod search;
 pub mod walk;
 

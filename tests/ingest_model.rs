@@ -12,7 +12,7 @@ mod listing;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use newsidx::index::ingest::{ingest, IngestOptions};
+use newsidx::ingest::{ingest, IngestOptions};
 use proptest::prelude::*;
 
 /// Cases `cargo test` runs; `NEWSIDX_PROPTEST_CASES` overrides it.

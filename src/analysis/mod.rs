@@ -30,6 +30,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Index;
 
 pub mod aliases;
+mod cache;
 pub mod compounds;
 mod filter;
 pub mod lexicon;
@@ -37,6 +38,7 @@ mod lists;
 pub mod normalize;
 pub mod stemmer;
 pub mod stopwords;
+mod stream;
 pub mod terms;
 pub mod tokenizer;
 

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use newsidx::extract::{extract_all, ExtractOptions};
 
+use super::ArticleLines;
 use crate::flags::ExtractArgs;
 
 pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
@@ -62,43 +63,18 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn print_article(out: &mut impl Write, article: &newsidx::Article) -> std::io::Result<()> {
-    writeln!(out, "id:        {}", article.id)?;
-    writeln!(out, "path:      {}", article.path)?;
-    writeln!(out, "format:    {:?}", article.format)?;
-    writeln!(out, "title:     {}", article.title)?;
-    let date = article
-        .date
-        .map(|date| date.to_rfc3339())
-        .unwrap_or_else(|| "-".to_string());
-    let inferred = if article.date_inferred {
-        " (inferred)"
-    } else {
-        ""
-    };
-    writeln!(out, "date:      {date}{inferred}")?;
-    writeln!(out, "authors:   {}", article.authors.join(", "))?;
-    writeln!(out, "editors:   {}", article.editors.join(", "))?;
-    writeln!(
-        out,
-        "source:    {}",
-        article.source.as_deref().unwrap_or("-")
-    )?;
-    writeln!(out, "url:       {}", article.url.as_deref().unwrap_or("-"))?;
-    writeln!(
-        out,
-        "dateline:  {}",
-        article.dateline.as_deref().unwrap_or("-")
-    )?;
-    writeln!(
-        out,
-        "language:  {}",
-        article.language.as_deref().unwrap_or("-")
-    )?;
-    for caption in &article.captions {
-        writeln!(out, "caption:   {caption}")?;
-    }
-    writeln!(out)?;
-    writeln!(out, "{}", article.body)?;
-    writeln!(out)?;
-    Ok(())
+    let mut lines = ArticleLines::new(out);
+    lines.field("id", &article.id)?;
+    lines.field("path", &article.path)?;
+    lines.field("format", &format!("{:?}", article.format))?;
+    lines.field("title", &article.title)?;
+    lines.date(article.date, article.date_inferred)?;
+    lines.field("authors", &article.authors.join(", "))?;
+    lines.field("editors", &article.editors.join(", "))?;
+    lines.optional("source", article.source.as_deref())?;
+    lines.optional("url", article.url.as_deref())?;
+    lines.optional("dateline", article.dateline.as_deref())?;
+    lines.optional("language", article.language.as_deref())?;
+    lines.text(&article.captions, &article.body)?;
+    writeln!(out)
 }

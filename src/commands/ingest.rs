@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use newsidx::extract::ExtractOptions;
-use newsidx::index::ingest::{ingest, IngestOptions, IngestSummary, Progress};
+use newsidx::ingest::{ingest, IngestOptions, IngestSummary, Progress};
 use signal_hook::consts::{SIGINT, SIGTERM};
 
 use crate::flags::{Cli, IngestArgs};

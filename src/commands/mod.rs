@@ -52,3 +52,47 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     writeln!(out)?;
     Ok(())
 }
+
+/// An article printed for a reader: a labelled line a field, then its captions and its body.
+/// `extract` prints articles as extracted, `show` as stored, in the same layout.
+pub struct ArticleLines<'a, W: Write> {
+    out: &'a mut W,
+}
+
+impl<'a, W: Write> ArticleLines<'a, W> {
+    pub fn new(out: &'a mut W) -> ArticleLines<'a, W> {
+        ArticleLines { out }
+    }
+
+    /// `label:` padded to one width, then `value`.
+    pub fn field(&mut self, label: &str, value: &str) -> io::Result<()> {
+        writeln!(self.out, "{:<11}{value}", format!("{label}:"))
+    }
+
+    /// A field that may be missing, shown as "-".
+    pub fn optional(&mut self, label: &str, value: Option<&str>) -> io::Result<()> {
+        self.field(label, value.unwrap_or("-"))
+    }
+
+    /// The date in RFC 3339, marked when it was inferred.
+    pub fn date(
+        &mut self,
+        date: Option<chrono::DateTime<chrono::FixedOffset>>,
+        inferred: bool,
+    ) -> io::Result<()> {
+        let date = date
+            .map(|date| date.to_rfc3339())
+            .unwrap_or_else(|| "-".to_string());
+        let inferred = if inferred { " (inferred)" } else { "" };
+        self.field("date", &format!("{date}{inferred}"))
+    }
+
+    /// Each caption on a line of its own, a blank line, the body.
+    pub fn text(&mut self, captions: &[String], body: &str) -> io::Result<()> {
+        for caption in captions {
+            self.field("caption", caption)?;
+        }
+        writeln!(self.out)?;
+        writeln!(self.out, "{body}")
+    }
+}

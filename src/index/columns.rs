@@ -13,6 +13,7 @@ use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::{DateTime, Searcher, SegmentReader};
 
+use super::schema::field;
 use super::Fields;
 
 /// One segment's columns; a column is `None` in an index written without it.
@@ -30,15 +31,15 @@ pub struct SegmentColumns {
 impl SegmentColumns {
     fn open(reader: &SegmentReader, fields: &Fields) -> SegmentColumns {
         let fast = reader.fast_fields();
-        let dates = fast.date("date").ok();
+        let dates = fast.date(field::DATE).ok();
         let newest = dates
             .as_ref()
             .filter(|column| column.num_docs() > 0 && column.values.num_vals() > 0)
             .map(|column| column.max_value().into_timestamp_secs());
         SegmentColumns {
             dates,
-            fingerprints: fast.u64("fingerprint").ok(),
-            sites: fast.u64("site").ok(),
+            fingerprints: fast.u64(field::FINGERPRINT).ok(),
+            sites: fast.u64(field::SITE).ok(),
             newest,
             // A dictionary that cannot be read gives no names: `source:` then matches
             // nothing in that segment, and the rest of the search goes on.

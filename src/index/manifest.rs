@@ -14,9 +14,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::AtomicBool;
 
 use serde::{Deserialize, Serialize};
-use tantivy::Index;
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DocId, Index, SegmentReader};
 
-use super::schema::SCHEMA_VERSION;
+use super::schema::{field, SCHEMA_VERSION};
 use crate::analysis::ANALYZER_VERSION;
 
 /// Version of the payload's own layout, and of how files are keyed. Format 2: keys relative to
@@ -142,6 +143,40 @@ pub struct Entry {
     pub seen: AtomicBool,
 }
 
+/// The `ingest_*` columns of one segment: the file each document came from, and that file's
+/// stamp when it was read.
+pub struct FileColumns {
+    pub files: StrColumn,
+    pub sizes: Column<u64>,
+    pub times: Column<i64>,
+    pub hashes: Column<u64>,
+}
+
+impl FileColumns {
+    /// The columns of `segment`; none in a segment without an `ingest_file` column.
+    pub fn open(segment: &SegmentReader) -> tantivy::Result<Option<FileColumns>> {
+        let fast = segment.fast_fields();
+        let Some(files) = fast.str(field::INGEST_FILE)? else {
+            return Ok(None);
+        };
+        Ok(Some(FileColumns {
+            files,
+            sizes: fast.u64(field::INGEST_SIZE)?,
+            times: fast.i64(field::INGEST_MTIME)?,
+            hashes: fast.u64(field::INGEST_HASH)?,
+        }))
+    }
+
+    /// The stamp of the file document `doc` came from.
+    pub fn stamp(&self, doc: DocId) -> FileStamp {
+        FileStamp {
+            size: self.sizes.first(doc).unwrap_or(0),
+            modified: self.times.first(doc).unwrap_or(0),
+            hash: self.hashes.first(doc).unwrap_or(0),
+        }
+    }
+}
+
 /// Every file the index holds, by key.
 #[derive(Debug, Default)]
 pub struct Manifest {
@@ -155,13 +190,10 @@ impl Manifest {
         let reader = index.reader()?;
         let searcher = reader.searcher();
         for segment in searcher.segment_readers() {
-            let fast = segment.fast_fields();
-            let Some(keys) = fast.str("ingest_file")? else {
+            let Some(columns) = FileColumns::open(segment)? else {
                 continue;
             };
-            let sizes = fast.u64("ingest_size")?;
-            let times = fast.i64("ingest_mtime")?;
-            let hashes = fast.u64("ingest_hash")?;
+            let keys = &columns.files;
             // Resolve the dictionary once, in order, instead of one lookup per document.
             let mut names = Vec::with_capacity(keys.num_terms());
             let mut stream = keys.dictionary().stream()?;
@@ -178,11 +210,7 @@ impl Manifest {
                 if files.contains_key(name) {
                     continue;
                 }
-                let stamp = FileStamp {
-                    size: sizes.first(doc).unwrap_or(0),
-                    modified: times.first(doc).unwrap_or(0),
-                    hash: hashes.first(doc).unwrap_or(0),
-                };
+                let stamp = columns.stamp(doc);
                 files.insert(
                     name.clone(),
                     Entry {

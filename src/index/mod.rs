@@ -5,18 +5,17 @@
 
 pub mod columns;
 pub mod health;
-pub mod ingest;
 pub mod layout;
 pub mod lock;
 pub mod manifest;
 pub mod reads;
 pub mod schema;
+pub mod sketch;
+pub mod stored;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset};
-use tantivy::schema::Value;
 use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 use tantivy::{Index, IndexReader, TantivyDocument};
 
@@ -24,6 +23,7 @@ use crate::analysis;
 use crate::article::{Article, Format};
 use crate::error::{Error, Result};
 pub use schema::Fields;
+pub use stored::{IndexStats, StoredArticle};
 
 /// What an index is opened for, which decides how its files are read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,15 +145,15 @@ impl NewsIndex {
         // Resolve handles by name so an index written by an older schema fails clearly here.
         let live = index.schema();
         for name in [
-            "id",
-            "path",
-            "title",
-            "body",
-            "date",
-            "date_text",
-            "captions",
-            "source",
-            "fingerprint",
+            schema::field::ID,
+            schema::field::PATH,
+            schema::field::TITLE,
+            schema::field::BODY,
+            schema::field::DATE,
+            schema::field::DATE_TEXT,
+            schema::field::CAPTIONS,
+            schema::field::SOURCE,
+            schema::field::FINGERPRINT,
         ] {
             if live.get_field(name).is_err() {
                 return Err(Error::Index {
@@ -241,65 +241,14 @@ impl NewsIndex {
         };
         document.add_text(fields.format, format);
         // --- Search: the near-duplicate fingerprint. ---
-        for hash in crate::search::dedup::fingerprint(&article.body) {
-            document.add_u64(fields.fingerprint, crate::search::dedup::to_column(hash));
+        for hash in sketch::fingerprint(&article.body) {
+            document.add_u64(fields.fingerprint, sketch::to_column(hash));
         }
         if let Some(source) = &article.source {
-            document.add_u64(fields.site, crate::search::dedup::site(source));
+            document.add_u64(fields.site, sketch::site(source));
         }
         document
     }
-
-    /// The stored article of a tantivy document.
-    pub fn to_stored(&self, document: &TantivyDocument) -> StoredArticle {
-        let fields = &self.fields;
-        let text = |field| {
-            document
-                .get_first(field)
-                .and_then(|value| value.as_str())
-                .map(str::to_string)
-        };
-        StoredArticle {
-            id: text(fields.id).unwrap_or_default(),
-            path: text(fields.path).unwrap_or_default(),
-            url: text(fields.url),
-            source: text(fields.source),
-            title: text(fields.title).unwrap_or_default(),
-            byline: text(fields.byline),
-            date: text(fields.date_text).and_then(|date| DateTime::parse_from_rfc3339(&date).ok()),
-            date_inferred: document
-                .get_first(fields.date_inferred)
-                .and_then(|value| value.as_bool())
-                .unwrap_or(false),
-            body: text(fields.body).unwrap_or_default(),
-            captions: document
-                .get_all(fields.captions)
-                .filter_map(|value| value.as_str())
-                .map(str::to_string)
-                .collect(),
-            dateline: text(fields.dateline),
-            language: text(fields.language),
-            format: text(fields.format),
-        }
-    }
-}
-
-/// An article as stored in the index.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct StoredArticle {
-    pub id: String,
-    pub path: String,
-    pub url: Option<String>,
-    pub source: Option<String>,
-    pub title: String,
-    pub byline: Option<String>,
-    pub date: Option<DateTime<FixedOffset>>,
-    pub date_inferred: bool,
-    pub body: String,
-    pub captions: Vec<String>,
-    pub dateline: Option<String>,
-    pub language: Option<String>,
-    pub format: Option<String>,
 }
 
 /// Bytes the index folder takes on disk.

@@ -43,6 +43,8 @@ use tantivy::directory::{
 };
 use tantivy::HasLen;
 
+use crate::error::Error;
+
 /// Reads of at most this many bytes are served from the file's cached chunk.
 const CHUNK: usize = 256 * 1024;
 
@@ -442,6 +444,56 @@ impl Deref for Mapped {
 
 // SAFETY: the map's address does not change when `Mapped` moves.
 unsafe impl stable_deref_trait::StableDeref for Mapped {}
+
+/// The write error, made here because what failed last is recorded by the index's directory
+/// ([`last_write_error`]).
+impl Error {
+    /// A failed write to the index at `path`: what failed, and what to do, which for a full
+    /// disk is to free space (a rebuild would need more of it, not less).
+    pub fn write(path: &std::path::Path, source: &tantivy::TantivyError) -> Error {
+        let detail = match io_error(source) {
+            Some(error) => error.to_string(),
+            None => match last_write_error() {
+                Some(error) => format!("{error} ({source})"),
+                None => source.to_string(),
+            },
+        };
+        // tantivy passes some I/O errors on only as text (from its indexing threads).
+        let text = format!("{detail} {source}");
+        let full = [libc::ENOSPC, libc::EDQUOT]
+            .iter()
+            .any(|code| text.contains(&format!("(os error {code})")));
+        let detail = if full {
+            "no space left on the disk (or over quota)".to_string()
+        } else {
+            detail
+        };
+        let advice = if full {
+            "the index is as the last complete run left it and can still be searched; what \
+             this run wrote was removed; free disk space, then run the same command again"
+        } else {
+            "the index is as the last complete run left it and can still be searched; what \
+             this run wrote was removed; run the same command again once the cause is fixed"
+        };
+        Error::Write {
+            path: path.to_path_buf(),
+            detail,
+            advice: advice.to_string(),
+        }
+    }
+}
+
+/// The I/O error inside `error`, when it is one.
+fn io_error(error: &tantivy::TantivyError) -> Option<&std::io::Error> {
+    use tantivy::directory::error::OpenWriteError;
+    match error {
+        tantivy::TantivyError::IoError(error) => Some(error),
+        tantivy::TantivyError::OpenWriteError(OpenWriteError::IoError { io_error, .. }) => {
+            Some(io_error)
+        }
+        _ => None,
+    }
+}
 
 #[cfg(test)]
 mod tests {

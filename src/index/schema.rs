@@ -15,6 +15,30 @@ pub const KEYWORD_TOKENIZER: &str = "keyword";
 /// Bumped whenever the schema changes, so older indexes are rebuilt.
 pub const SCHEMA_VERSION: u32 = 8;
 
+/// The name of every field, as the index stores it: what the code reads fields by.
+pub mod field {
+    pub const ID: &str = "id";
+    pub const PATH: &str = "path";
+    pub const URL: &str = "url";
+    pub const SOURCE: &str = "source";
+    pub const TITLE: &str = "title";
+    pub const BYLINE: &str = "byline";
+    pub const DATE: &str = "date";
+    pub const DATE_TEXT: &str = "date_text";
+    pub const DATE_INFERRED: &str = "date_inferred";
+    pub const BODY: &str = "body";
+    pub const CAPTIONS: &str = "captions";
+    pub const DATELINE: &str = "dateline";
+    pub const LANGUAGE: &str = "language";
+    pub const FORMAT: &str = "format";
+    pub const INGEST_FILE: &str = "ingest_file";
+    pub const INGEST_SIZE: &str = "ingest_size";
+    pub const INGEST_MTIME: &str = "ingest_mtime";
+    pub const INGEST_HASH: &str = "ingest_hash";
+    pub const FINGERPRINT: &str = "fingerprint";
+    pub const SITE: &str = "site";
+}
+
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
@@ -46,7 +70,7 @@ pub struct Fields {
     // --- end of ingest state
     // --- Search: the near-duplicate fingerprint. ---
     /// Bottom-k MinHash sketch of the body (`search::dedup`), each hash stored through
-    /// `dedup::to_column`; none for a short body.
+    /// `sketch::to_column`; none for a short body.
     pub fingerprint: Field,
     /// A hash of the lowercased source name: copies are only folded across sites.
     pub site: Field,
@@ -73,30 +97,30 @@ pub fn build() -> (Schema, Fields) {
     let fields = Fields {
         // An article's id is its URL when it has one (see `Article::id`), so the articles of a
         // URL are found by their id: the URL needs no terms of its own.
-        id: builder.add_text_field("id", STRING | STORED),
+        id: builder.add_text_field(field::ID, STRING | STORED),
         // Shown, never searched or sorted by.
-        path: builder.add_text_field("path", STORED),
-        url: builder.add_text_field("url", STORED),
-        source: builder.add_text_field("source", keyword),
-        title: builder.add_text_field("title", analysed.clone()),
-        byline: builder.add_text_field("byline", analysed.clone()),
-        date: builder.add_date_field("date", date),
-        date_text: builder.add_text_field("date_text", STORED),
-        date_inferred: builder.add_bool_field("date_inferred", STORED),
-        body: builder.add_text_field("body", analysed.clone()),
-        captions: builder.add_text_field("captions", analysed),
-        dateline: builder.add_text_field("dateline", STORED),
-        language: builder.add_text_field("language", STORED),
-        format: builder.add_text_field("format", STORED),
+        path: builder.add_text_field(field::PATH, STORED),
+        url: builder.add_text_field(field::URL, STORED),
+        source: builder.add_text_field(field::SOURCE, keyword),
+        title: builder.add_text_field(field::TITLE, analysed.clone()),
+        byline: builder.add_text_field(field::BYLINE, analysed.clone()),
+        date: builder.add_date_field(field::DATE, date),
+        date_text: builder.add_text_field(field::DATE_TEXT, STORED),
+        date_inferred: builder.add_bool_field(field::DATE_INFERRED, STORED),
+        body: builder.add_text_field(field::BODY, analysed.clone()),
+        captions: builder.add_text_field(field::CAPTIONS, analysed),
+        dateline: builder.add_text_field(field::DATELINE, STORED),
+        language: builder.add_text_field(field::LANGUAGE, STORED),
+        format: builder.add_text_field(field::FORMAT, STORED),
         // --- Ingest state
-        ingest_file: builder.add_text_field("ingest_file", STRING | FAST),
-        ingest_size: builder.add_u64_field("ingest_size", FAST),
-        ingest_mtime: builder.add_i64_field("ingest_mtime", FAST),
-        ingest_hash: builder.add_u64_field("ingest_hash", FAST),
+        ingest_file: builder.add_text_field(field::INGEST_FILE, STRING | FAST),
+        ingest_size: builder.add_u64_field(field::INGEST_SIZE, FAST),
+        ingest_mtime: builder.add_i64_field(field::INGEST_MTIME, FAST),
+        ingest_hash: builder.add_u64_field(field::INGEST_HASH, FAST),
         // --- end of ingest state
         // --- Search: the near-duplicate fingerprint. ---
-        fingerprint: builder.add_u64_field("fingerprint", FAST),
-        site: builder.add_u64_field("site", FAST),
+        fingerprint: builder.add_u64_field(field::FINGERPRINT, FAST),
+        site: builder.add_u64_field(field::SITE, FAST),
     };
     (builder.build(), fields)
 }

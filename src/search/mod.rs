@@ -26,13 +26,13 @@ use std::time::Instant;
 use serde::Serialize;
 use tantivy::collector::Count;
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery};
-use tantivy::schema::Value;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::analysis::ANALYZER_NAME;
 use crate::error::Result;
 use crate::index::columns::SegmentColumns;
+use crate::index::stored::stored_text;
 use crate::index::NewsIndex;
 use filter::DateBound;
 use rank::model::{self, Concept, Explanation, Params};
@@ -286,12 +286,7 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
         for copy in copies {
             let document: TantivyDocument =
                 searcher.doc(copy).map_err(|source| news.error(source))?;
-            let text = |field| {
-                document
-                    .get_first(field)
-                    .and_then(|value| value.as_str())
-                    .map(str::to_string)
-            };
+            let text = |field| stored_text(&document, field);
             duplicates.push(Duplicate {
                 id: text(fields.id).unwrap_or_default(),
                 source: text(fields.source),
