@@ -9,6 +9,8 @@ pub mod article;
 pub mod error;
 pub mod extract;
 pub mod index;
+pub mod outlet;
+pub mod period;
 pub mod search;
 pub mod walk;
 
