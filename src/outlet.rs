@@ -168,12 +168,11 @@ pub fn identify(source: Option<&str>, url: Option<&str>) -> Option<Outlet> {
         // A page that names itself by its own subdomain is a site of its own on a shared
         // domain (a hosting platform's, a network's): `wartapesisir.example.id` calling
         // itself "Warta Pesisir" is not `example.id`.
-        // A name written as a host names its first label (`floresterkini.example.id`).
+        // A name written as a host is often the URL's own host, set by an extractor: no
+        // evidence of a site of its own.
         let named = source
-            .map(|name| match looks_like_host(name) {
-                true => squeeze(site_host(name).split('.').next().unwrap_or_default()),
-                false => squeeze(name),
-            })
+            .filter(|name| !looks_like_host(name))
+            .map(squeeze)
             .filter(|name| !name.is_empty());
         let subdomains = host.len().saturating_sub(domain.len() + 1);
         let own_site = named.and_then(|name| {
@@ -374,10 +373,10 @@ mod tests {
             ("wartapesisir", "wartapesisir.example.id")
         );
         assert_eq!(key(Some("Warta Pesisir"), None), "wartapesisir");
-        let by_host = Some("wartapesisir.example.id");
+        let by_host = Some("daerah.kabarkota.co.id");
         assert_eq!(
-            key(by_host, Some("https://wartapesisir.example.id/b")),
-            "wartapesisir"
+            key(by_host, Some("https://daerah.kabarkota.co.id/b")),
+            "kabarkota"
         );
         assert_eq!(
             key(Some("Kabar"), Some("https://daerah.example.id/a")),
