@@ -13,6 +13,21 @@ pub const CHART_SIZE: (u32, u32) = (960, 440);
 /// overlap.
 const MAX_X_LABELS: usize = 12;
 
+/// Line colours, one per query in turn: the Tableau 10 palette, distinct on white and for the
+/// common colour blindnesses.
+const SERIES_COLORS: [RGBColor; 10] = [
+    RGBColor(0x4e, 0x79, 0xa7),
+    RGBColor(0xf2, 0x8e, 0x2b),
+    RGBColor(0xe1, 0x57, 0x59),
+    RGBColor(0x76, 0xb7, 0xb2),
+    RGBColor(0x59, 0xa1, 0x4f),
+    RGBColor(0xed, 0xc9, 0x48),
+    RGBColor(0xb0, 0x7a, 0xa1),
+    RGBColor(0xff, 0x9d, 0xa7),
+    RGBColor(0x9c, 0x75, 0x5f),
+    RGBColor(0xba, 0xb0, 0xac),
+];
+
 /// Drawing the chart failed (plotters' own error, as text).
 #[derive(Debug, thiserror::Error)]
 #[error("drawing the trend chart failed: {0}")]
@@ -72,7 +87,7 @@ fn draw(trend: &Trend, picture: &mut String) -> Result<(), String> {
         .draw()
         .map_err(text)?;
     for (at, series) in trend.series.iter().enumerate() {
-        let color = Palette99::pick(at).to_rgba();
+        let color = SERIES_COLORS[at % SERIES_COLORS.len()];
         let points: Vec<(i64, u64)> = series
             .buckets
             .iter()
