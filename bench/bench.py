@@ -12,12 +12,15 @@ the same files:
   3b. the HTML pages alone, newsidx and omindex: the heaviest kind of page, by itself;
   4. query latency p50/p95/p99 on one and two threads for real queries, in-process
      (examples/bench_search.rs against the Xapian Python bindings) and one process per query
-     (`newsidx search --json` against `quest`).
+     (`newsidx search --json` against `quest`);
+  5. in process, plain search beside `search --facets` and `trend --by month`, for the same
+     questions and for one-word queries that each match 5-20% of the archive.
 
 Prints a table with newsidx/omindex ratios and writes results.json and results.md next to the
 corpus. Standard library only; the Xapian part runs under a Python that has the xapian module.
 `--search-only` measures query latency again on the indexes of the last run, keeping its ingest
-figures (after a change to search). `--no-omindex` measures newsidx alone (for archives too large for omindex to finish in hours);
+figures (after a change to search). `--aggregations-only --index DIR` measures only step 5, on
+any newsidx index of the corpus (one built elsewhere, e.g. after a schema change). `--no-omindex` measures newsidx alone (for archives too large for omindex to finish in hours);
 omindex's columns then read "not run".
 """
 
@@ -228,6 +231,54 @@ def build_queries(count, out_path):
     return len(keywords), len(sample)
 
 
+# One-word queries for the facet and trend latency runs: common words of Indonesian news, of
+# which those matching 5-20% of the archive are kept (a tenth is the case the runs stand for).
+COMMON_WORDS = [
+    "pemerintah", "indonesia", "jakarta", "presiden", "warga", "polisi", "menteri", "harga",
+    "rupiah", "ekonomi", "sekolah", "rumah", "kota", "daerah", "negara", "masyarakat", "tahun",
+    "perusahaan", "pasar", "partai", "pemilu", "banjir", "kesehatan", "pendidikan", "politik",
+    "hukum", "bank", "investasi", "pembangunan", "bandung", "surabaya", "timnas", "bola", "gempa",
+    "covid", "vaksin", "jalan", "anak", "perempuan", "dunia", "program", "layanan", "data",
+]
+SHARE_LOW, SHARE_HIGH = 0.05, 0.20
+
+
+def one_word_queries(newsidx, index, out_path, wanted=20):
+    """Writes the COMMON_WORDS that match SHARE_LOW..SHARE_HIGH of the archive; their shares."""
+    stats = json.loads(subprocess.run([newsidx, "--index", str(index), "stats", "--json"],
+                                      capture_output=True, text=True, check=True).stdout)
+    documents = max(stats["documents"], 1)
+    kept = {}
+    for word in COMMON_WORDS:
+        out = subprocess.run([newsidx, "--index", str(index), "search", word, "--json", "--limit", "0"],
+                             capture_output=True, text=True, check=True).stdout
+        share = json.loads(out)["total"] / documents
+        if SHARE_LOW <= share <= SHARE_HIGH:
+            kept[word] = round(share, 3)
+        if len(kept) >= wanted:
+            break
+    out_path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return kept
+
+
+def aggregation_latency(newsidx, index, queries_path, work):
+    """In-process p50/p95 of plain search, search + facets and trend by month, on one thread."""
+    words_path = work / "one_word_queries.txt"
+    words = one_word_queries(newsidx, index, words_path)
+    log(f"one-word queries matching {SHARE_LOW:.0%}-{SHARE_HIGH:.0%}: {words}")
+    runs = {"words": words}
+    for label, path in (("questions", queries_path), ("one_word", words_path)):
+        if not words and label == "one_word":
+            continue
+        for mode in ("search", "facets", "trend"):
+            log(f"in-process latency, {label}, {mode}")
+            out = subprocess.run([str(RELEASE / "examples" / "bench_search"), "--index", str(index),
+                                  "--queries", str(path), "--threads", "1", "--mode", mode, "--json"],
+                                 capture_output=True, text=True, check=True).stdout
+            runs[f"{label}_{mode}"] = json.loads(out)
+    return runs
+
+
 def per_process_latency(commands, workers):
     """Runs each command as its own process, `workers` at a time; latencies in ms."""
 
@@ -314,6 +365,10 @@ def main():
     options.add_argument("--memory-limit", type=int, default=500, metavar="MB",
                          help="ingest the pages once more inside a memory cgroup of this many MB, where the "
                               "machine allows one (0: skip)")
+    options.add_argument("--aggregations-only", action="store_true",
+                         help="measure only plain search, search --facets and trend latency, on --index")
+    options.add_argument("--index", type=Path,
+                         help="with --aggregations-only: the newsidx index to measure (default: this size's)")
     options.add_argument("--render-only", action="store_true",
                          help="print the tables of the last run of this size again, without running anything")
     args = options.parse_args()
@@ -326,7 +381,25 @@ def main():
         add_cpu_times(results, work)
         print(render(results))
         return
-    work.mkdir(parents=True, exist_ok=True)
+    if not args.aggregations_only:
+        work.mkdir(parents=True, exist_ok=True)
+    if args.aggregations_only:
+        if not args.no_build:
+            subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "newsidx",
+                            "--example", "bench_search"], cwd=ROOT, check=True)
+        # Results go beside the index measured, so a corpus folder shared with other runs is
+        # only read.
+        index = args.index or work / "newsidx"
+        out = index.parent / f"{index.name}-aggregations"
+        out.mkdir(parents=True, exist_ok=True)
+        queries_path = work / "queries.txt"
+        if not queries_path.is_file():
+            queries_path = out / "queries.txt"
+            build_queries(args.queries, queries_path)
+        runs = aggregation_latency(str(RELEASE / "newsidx"), index, queries_path, out)
+        (out / "aggregations.json").write_text(json.dumps(runs, indent=2))
+        print(render_aggregations(runs))
+        return
     if not args.no_build:
         log("building release binaries")
         subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "newsidx",
@@ -476,6 +549,7 @@ def main():
             [["quest", "-d", str(xapian_db), "-s", "indonesian", "-m", "10", query] for query in process_queries],
             threads)
     results["latency"] = latency
+    results["aggregations"] = aggregation_latency(newsidx, newsidx_index, queries_path, work)
 
     add_cpu_times(results, work)
     (work / "results.json").write_text(json.dumps(results, indent=2))
@@ -744,6 +818,26 @@ def render(results):
             ]:
                 lines.append(row([label, str(threads), cell(figures, "p50_ms", ".2f"), cell(figures, "p95_ms", ".2f"),
                                   cell(figures, "p99_ms", ".2f"), cell(figures, "queries_per_sec", ".0f")] + ratios))
+    if results.get("aggregations"):
+        lines += ["", render_aggregations(results["aggregations"])]
+    return "\n".join(lines) + "\n"
+
+
+def render_aggregations(runs):
+    """Plain search beside search --facets and trend --by month, in process, one thread."""
+    lines = [
+        "In-process latency of facets and trends beside plain search (one thread, warm page cache); "
+        f"one-word queries: {', '.join(f'{word} ({share:.0%})' for word, share in runs.get('words', {}).items())}",
+        "",
+        "| queries | search | p50 ms | p95 ms | p99 ms |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for label, name in (("questions", "MIRACL questions and keywords"), ("one_word", "one word, 5-20% of the archive")):
+        for mode, what in (("search", "`search`"), ("facets", "`search --facets`"), ("trend", "`trend --by month`")):
+            figures = runs.get(f"{label}_{mode}")
+            if figures:
+                lines.append(row([name, what, cell(figures, "p50_ms", ".2f"), cell(figures, "p95_ms", ".2f"),
+                                  cell(figures, "p99_ms", ".2f")]))
     return "\n".join(lines) + "\n"
 
 

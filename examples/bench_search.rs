@@ -1,8 +1,10 @@
 //! Times searches inside one process: opens an index once, then runs every query of a file on
 //! one or more threads, each query with snippets, and prints latency percentiles.
 //!
-//! It uses only `NewsIndex::open` and `search::search`, so it measures what the command line
-//! would do minus process start and index opening.
+//! It uses only `NewsIndex::open` and the library's search calls, so it measures what the
+//! command line would do minus process start and index opening: `--mode search` is `newsidx
+//! search`, `--mode facets` is `newsidx search --facets` (the search, then its facets), and
+//! `--mode trend` is `newsidx trend QUERY --by month`.
 //!
 //! ```text
 //! cargo run --release --example bench_search -- --index target/bench/10000/newsidx \
@@ -16,8 +18,9 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use newsidx::index::NewsIndex;
+use newsidx::period::Period;
 use newsidx::search::rank::model::Params;
-use newsidx::search::{search, SearchRequest};
+use newsidx::search::{facets, search, trend, SearchRequest, TrendRequest};
 
 /// The allocator of the `newsidx` binary, so that searches here cost what they cost there.
 #[global_allocator]
@@ -48,6 +51,20 @@ struct Args {
     /// Ranking parameters other than the default, `name=value` (as `eval_search --param`).
     #[arg(long, value_delimiter = ',')]
     param: Vec<String>,
+    /// What each query runs.
+    #[arg(long, value_enum, default_value = "search")]
+    mode: Mode,
+}
+
+/// The command timed for each query.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum Mode {
+    /// `newsidx search QUERY`.
+    Search,
+    /// `newsidx search QUERY --facets`.
+    Facets,
+    /// `newsidx trend QUERY --by month`.
+    Trend,
 }
 
 /// The latency at `fraction` (0..=1) of sorted `samples`, nearest rank.
@@ -90,8 +107,26 @@ fn main() -> Result<()> {
             ..SearchRequest::default()
         };
         let started = Instant::now();
-        let results = search(&news, &request).with_context(|| format!("query {query:?}"))?;
-        Ok((started.elapsed().as_secs_f64() * 1000.0, results.hits.len()))
+        let found = match args.mode {
+            Mode::Search | Mode::Facets => {
+                let results =
+                    search(&news, &request).with_context(|| format!("query {query:?}"))?;
+                if matches!(args.mode, Mode::Facets) {
+                    facets(&news, &request).with_context(|| format!("facets {query:?}"))?;
+                }
+                results.hits.len()
+            }
+            Mode::Trend => {
+                let request = TrendRequest {
+                    queries: vec![query.to_string()],
+                    by: Period::Month,
+                    ..TrendRequest::default()
+                };
+                let trend = trend(&news, &request).with_context(|| format!("trend {query:?}"))?;
+                trend.series.iter().map(|series| series.buckets.len()).sum()
+            }
+        };
+        Ok((started.elapsed().as_secs_f64() * 1000.0, found))
     };
     // Each searching thread makes its own warm-up passes, so the caches a long-running
     // searcher keeps per thread (the analyzer's stems) are warm as well as the page cache;
@@ -141,6 +176,7 @@ fn main() -> Result<()> {
     let searches = latencies.len();
     let mean = latencies.iter().sum::<f64>() / searches as f64;
     let report = serde_json::json!({
+        "mode": format!("{:?}", args.mode).to_lowercase(),
         "threads": args.threads,
         "searches": searches,
         "hits": hits,

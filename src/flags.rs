@@ -27,6 +27,10 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Print the normalised article(s) extracted from files, without touching the index.
     Extract(ExtractArgs),
+    /// Count the articles matching each QUERY period by period, beside all articles of the
+    /// period: coverage over time.
+    #[command(long_about = TREND_HELP)]
+    Trend(TrendArgs),
     /// Print one stored article in full.
     Show(ShowArgs),
     /// Print document count, sources, date range and size of the index.
@@ -118,12 +122,38 @@ FILTERS AND ORDER
   --since 2022, --since 2022-12, --since 2022-12-30, --since \"30 Desember 2022\"
   --until (same forms; the whole year, month or day is included), --source NAME
   (repeatable; any of them), --sort relevance|newest|oldest.
+  --source names an outlet with all its desks (detik, detik.com, detikcom, \"CNN
+  Indonesia\") or one desk by its full host (finance.detik.com).
+
+FACETS AND EXPORT
+  --facets counts every matching article (copies too; filters apply) by outlet, the top
+  10 and \"lainnya\", and by year of its local date, below the results. --csv prints the
+  results as CSV: rank, date, source, title, url, id, snippet (the first).
 
 JSON (--json)
   {\"query\", \"total\", \"took_ms\", \"hits\": [{\"rank\", \"score\", \"id\", \"title\", \"date\",
   \"byline\", \"source\", \"url\", \"path\", \"snippets\": [{\"field\", \"text\", \"highlights\":
   [[start, end], ...]}], \"duplicates\": [{\"id\", \"source\", \"url\"}]}]}
-  Highlights are byte offsets into that snippet's text.";
+  Highlights are byte offsets into that snippet's text. --facets adds
+  \"facets\": {\"source\": [{\"value\", \"count\"}], \"year\": [{\"value\", \"count\"}]}.";
+
+const TREND_HELP: &str = "\
+Count the articles matching each QUERY period by period, beside all articles of the period:
+coverage over time. Each QUERY is read as `newsidx search` reads it; several are shown side
+by side (newsidx trend banjir longsor).
+
+Each row is a period, a bar, the number of matching articles and their share of all articles
+of that period (the share shows attention in an archive whose volume is uneven). Periods
+follow each article's own local date as published: an article dated 2023-01-01T03:00+07:00
+is of January 2023. Every period from the first to the last is listed, empty ones too.
+--since and --until select by that local date; --source counts one outlet or desk, for the
+matches and the totals alike. Undated articles are in no period.
+
+JSON (--json)
+  {\"by\", \"series\": [{\"query\", \"buckets\": [{\"period\", \"start\", \"count\", \"total\",
+  \"share\"}]}]}
+CSV (--csv): query, period, start, count, total, share; one row per query and period.
+--svg FILE also writes the chart as an SVG picture, one line per query.";
 
 #[derive(Debug, clap::Args)]
 pub struct SearchArgs {
@@ -155,12 +185,58 @@ pub struct SearchArgs {
     /// freshness, folded copies) and how the query was read.
     #[arg(long)]
     pub explain: bool,
+    /// Count every matching article by outlet and by year, below the results (in --json:
+    /// "facets").
+    #[arg(long)]
+    pub facets: bool,
     /// Print exactly one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Print the results as CSV: rank, date, source, title, url, id, snippet.
+    #[arg(long, conflicts_with_all = ["json", "explain", "facets"])]
+    pub csv: bool,
     /// When to highlight with ANSI bold.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+}
+
+/// Period length for `trend --by`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PeriodChoice {
+    Day,
+    /// Monday to Sunday, named by ISO week (2023-W01).
+    Week,
+    Month,
+    Year,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TrendArgs {
+    /// The queries, one series each (see `newsidx search --help` for the query language; a
+    /// query that starts with `-` follows `--`).
+    #[arg(required = true, value_name = "QUERY")]
+    pub queries: Vec<String>,
+    /// Period length.
+    #[arg(long, value_enum, default_value = "month")]
+    pub by: PeriodChoice,
+    /// Only articles of this year, month or day or later, by their local date.
+    #[arg(long, value_name = "DATE", value_parser = parse_date_bound)]
+    pub since: Option<newsidx::search::filter::DateBound>,
+    /// Only articles of this year, month or day or earlier, by their local date.
+    #[arg(long, value_name = "DATE", value_parser = parse_date_bound)]
+    pub until: Option<newsidx::search::filter::DateBound>,
+    /// Only articles of this outlet or desk (repeat for several), for matches and totals.
+    #[arg(long = "source", value_name = "NAME")]
+    pub sources: Vec<String>,
+    /// Print exactly one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Print CSV: query, period, start, count, total, share.
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+    /// Also write the chart as an SVG picture to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
 }
 
 fn parse_date_bound(text: &str) -> Result<newsidx::search::filter::DateBound, String> {

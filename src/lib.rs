@@ -10,6 +10,8 @@ pub mod error;
 pub mod extract;
 pub mod index;
 pub mod ingest;
+pub mod outlet;
+pub mod period;
 pub mod search;
 pub mod walk;
 

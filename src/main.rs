@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     // A broken user compound or alias list would silently change index terms: refuse to analyse.
     let analyses = matches!(
         cli.command,
-        flags::Command::Ingest(_) | flags::Command::Search(_)
+        flags::Command::Ingest(_) | flags::Command::Search(_) | flags::Command::Trend(_)
     );
     if analyses {
         if let Err(error) = newsidx::analysis::check_user_lists() {
@@ -29,6 +29,9 @@ fn main() -> ExitCode {
         flags::Command::Ingest(args) => commands::ingest::run(&cli, args),
         flags::Command::Search(args) => {
             commands::guarded(&cli.index, || commands::search::run(&cli, args))
+        }
+        flags::Command::Trend(args) => {
+            commands::guarded(&cli.index, || commands::trend::run(&cli, args))
         }
         flags::Command::Analyze(args) => commands::analyze::run(args),
         flags::Command::Extract(args) => commands::extract::run(args),

@@ -7,6 +7,7 @@ pub mod ingest;
 pub mod search;
 pub mod show;
 pub mod stats;
+pub mod trend;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

@@ -4,8 +4,9 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use newsidx::index::NewsIndex;
+use newsidx::search::facets::Facets;
 use newsidx::search::rank::model::{Concept, ConceptKind, Explanation};
-use newsidx::search::{search, SearchRequest, SearchResults, Snippet, Sort};
+use newsidx::search::{facets, search, SearchRequest, SearchResults, Snippet, Sort};
 
 use crate::flags::{Cli, ColorChoice, SearchArgs, SortChoice};
 
@@ -32,9 +33,20 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         // Notes explain a lenient reading; a closed stderr must not fail the search.
         let _ = writeln!(std::io::stderr(), "newsidx: note: {note}");
     }
-    if args.json {
+    let facets = if args.facets {
+        Some(facets(&news, &request)?)
+    } else {
+        None
+    };
+    if args.csv {
+        print_csv(&results)?;
+    } else if args.json {
+        let mut value = serde_json::to_value(&results)?;
+        if let (Some(facets), Some(object)) = (&facets, value.as_object_mut()) {
+            object.insert("facets".to_string(), serde_json::to_value(facets)?);
+        }
         // Serialise first, so a closed pipe surfaces as an I/O error (a quiet end).
-        let mut line = serde_json::to_vec(&results)?;
+        let mut line = serde_json::to_vec(&value)?;
         line.push(b'\n');
         std::io::stdout().lock().write_all(&line)?;
     } else {
@@ -46,8 +58,65 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             }
         };
         print_human(&results, color)?;
+        if let Some(facets) = &facets {
+            print_facets(facets, results.total)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The results as CSV, one row per hit, for spreadsheets.
+fn print_csv(results: &SearchResults) -> anyhow::Result<()> {
+    let mut writer = csv::Writer::from_writer(std::io::stdout().lock());
+    writer.write_record(["rank", "date", "source", "title", "url", "id", "snippet"])?;
+    for hit in &results.hits {
+        writer.write_record([
+            hit.rank.to_string().as_str(),
+            hit.date.as_deref().unwrap_or_default(),
+            hit.source.as_deref().unwrap_or_default(),
+            &hit.title,
+            hit.url.as_deref().unwrap_or_default(),
+            &hit.id,
+            hit.snippets
+                .first()
+                .map(|snippet| snippet.text.as_str())
+                .unwrap_or_default(),
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// The facets below the results: matching articles by outlet, then by year.
+fn print_facets(facets: &Facets, total: usize) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let width = facets
+        .source
+        .iter()
+        .map(|outlet| outlet.value.chars().count())
+        .max()
+        .unwrap_or(0);
+    writeln!(out)?;
+    writeln!(
+        out,
+        "by source ({total} matching article{}):",
+        if total == 1 { "" } else { "s" }
+    )?;
+    for outlet in &facets.source {
+        let pad = width - outlet.value.chars().count();
+        writeln!(
+            out,
+            "  {}{} {:>8}",
+            outlet.value,
+            " ".repeat(pad),
+            outlet.count
+        )?;
+    }
+    writeln!(out, "by year:")?;
+    for year in &facets.year {
+        writeln!(out, "  {:<6} {:>8}", year.value, year.count)?;
+    }
+    out.flush()
 }
 
 const BOLD: &str = "\x1b[1m";

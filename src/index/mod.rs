@@ -247,6 +247,20 @@ impl NewsIndex {
         if let Some(source) = &article.source {
             document.add_u64(fields.site, sketch::site(source));
         }
+        // --- Facets and trends.
+        if let Some(outlet) =
+            crate::outlet::identify(article.source.as_deref(), article.url.as_deref())
+        {
+            document.add_text(fields.outlet, &outlet.key);
+            document.add_text(fields.outlet_name, &outlet.name);
+            if let Some(host) = &outlet.host {
+                document.add_text(fields.host, host);
+            }
+        }
+        if let Some(date) = &article.date {
+            document.add_i64(fields.local_day, crate::period::local_day(date));
+            document.add_i64(fields.local_month, crate::period::local_month(date));
+        }
         document
     }
 }

@@ -13,7 +13,7 @@ use crate::analysis::ANALYZER_NAME;
 pub const KEYWORD_TOKENIZER: &str = "keyword";
 
 /// Bumped whenever the schema changes, so older indexes are rebuilt.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// The name of every field, as the index stores it: what the code reads fields by.
 pub mod field {
@@ -74,6 +74,18 @@ pub struct Fields {
     pub fingerprint: Field,
     /// A hash of the lowercased source name: copies are only folded across sites.
     pub site: Field,
+    // --- Facets and trends (`outlet`, `search::facets`, `search::trend`); last, so that the
+    // fields above keep their numbers in an index written before them.
+    /// The outlet's key (`outlet::Outlet::key`): what facets count and `--source` selects.
+    pub outlet: Field,
+    /// The outlet's readable name, shown for its key in facets.
+    pub outlet_name: Field,
+    /// The host of the article's URL (`finance.detik.com`): `--source` selects one desk by it.
+    pub host: Field,
+    /// The article's local date as published, in days since 1970-01-01 (`period::local_day`).
+    pub local_day: Field,
+    /// The article's local month as published: year × 12 + month − 1 (`period::local_month`).
+    pub local_month: Field,
 }
 
 /// Builds the schema and the field handles.
@@ -121,6 +133,12 @@ pub fn build() -> (Schema, Fields) {
         // --- Search: the near-duplicate fingerprint. ---
         fingerprint: builder.add_u64_field(field::FINGERPRINT, FAST),
         site: builder.add_u64_field(field::SITE, FAST),
+        // --- Facets and trends.
+        outlet: builder.add_text_field("outlet", STRING | FAST),
+        outlet_name: builder.add_text_field("outlet_name", STORED | FAST),
+        host: builder.add_text_field("host", STRING | FAST | STORED),
+        local_day: builder.add_i64_field("local_day", FAST),
+        local_month: builder.add_i64_field("local_month", FAST),
     };
     (builder.build(), fields)
 }

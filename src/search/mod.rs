@@ -9,36 +9,43 @@
 //! - [`dedup`] fingerprints bodies so the same wire story is shown once.
 //! - [`top`] collects the best candidates in the requested order.
 //! - [`snippet`] picks and marks the passages.
+//! - [`matching`] is the set a request matches, unscored; [`facets`] counts it by outlet and
+//!   year, [`trend`] by period, and [`chart`] draws a trend.
 
 pub mod any_field;
+pub mod chart;
 pub mod dedup;
+pub mod facets;
 pub mod filter;
+pub mod matching;
 pub mod query;
 pub mod rank;
 pub mod snippet;
 pub mod top;
+pub mod trend;
 
 use std::collections::HashSet;
-use std::ops::Bound;
 use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::collector::Count;
-use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery};
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use crate::analysis::ANALYZER_NAME;
 use crate::error::Result;
 use crate::index::columns::SegmentColumns;
 use crate::index::stored::stored_text;
 use crate::index::NewsIndex;
+pub use facets::{facets, Facets};
 use filter::DateBound;
 use rank::model::{self, Concept, Explanation, Params};
 use rank::Compiler;
 pub use snippet::Snippet;
 use top::{Found, TopCandidates};
+pub use trend::{trend, Trend, TrendRequest};
 
 /// The order of results.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -143,30 +150,10 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
         ));
     }
 
-    let mut filters: Vec<Box<dyn Query>> = Vec::new();
-    if request.since.is_some() || request.until.is_some() {
-        let bound = |instant: chrono::DateTime<chrono::FixedOffset>| {
-            Term::from_field_date(
-                fields.date,
-                tantivy::DateTime::from_timestamp_secs(instant.timestamp()),
-            )
-        };
-        let lower = request.since.map_or(Bound::Unbounded, |since| {
-            Bound::Included(bound(since.start()))
-        });
-        let upper = request.until.map_or(Bound::Unbounded, |until| {
-            Bound::Excluded(bound(until.end()))
-        });
-        filters.push(Box::new(RangeQuery::new(lower, upper)));
-    }
-    if !request.sources.is_empty() {
-        let any: Vec<Box<dyn Query>> = request
-            .sources
-            .iter()
-            .map(|name| rank::source_filter(fields.source, name, &sources))
-            .collect();
-        filters.push(Box::new(BooleanQuery::union(any)));
-    }
+    let filters: Vec<Box<dyn Query>> = matching::date_filter(news, request.since, request.until)
+        .into_iter()
+        .chain(matching::source_filter(news, &request.sources, &sources))
+        .collect();
 
     // A long query's candidates lacking a word come from its rarest words (filters applied),
     // a short one's from the union of all its words when nothing filters them.
@@ -336,7 +323,7 @@ fn date_of(columns: &[Arc<SegmentColumns>], address: DocAddress) -> Option<i64> 
 
 /// The analyzers of plain query words (no stopwords) and of phrases (the index's own, so
 /// they are analysed exactly as documents were).
-fn analyzers(news: &NewsIndex) -> (TextAnalyzer, TextAnalyzer) {
+pub(crate) fn analyzers(news: &NewsIndex) -> (TextAnalyzer, TextAnalyzer) {
     let full = news
         .index
         .tokenizers()
@@ -346,7 +333,7 @@ fn analyzers(news: &NewsIndex) -> (TextAnalyzer, TextAnalyzer) {
 }
 
 /// Every source name in the index (lowercased, as indexed).
-fn known_sources(columns: &[Arc<SegmentColumns>]) -> Vec<String> {
+pub(crate) fn known_sources(columns: &[Arc<SegmentColumns>]) -> Vec<String> {
     let sources: std::collections::BTreeSet<&String> = columns
         .iter()
         .flat_map(|segment| &segment.sources)
@@ -356,7 +343,7 @@ fn known_sources(columns: &[Arc<SegmentColumns>]) -> Vec<String> {
 
 /// `query` restricted to the articles every one of `filters` lets through, which add nothing
 /// to the score.
-fn filtered(query: Box<dyn Query>, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
+pub(crate) fn filtered(query: Box<dyn Query>, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
     if filters.is_empty() {
         return query;
     }
@@ -692,7 +679,7 @@ mod tests {
                     .into_iter()
                     .map(|field| {
                         Box::new(tantivy::query::TermQuery::new(
-                            Term::from_field_text(field, word),
+                            tantivy::Term::from_field_text(field, word),
                             tantivy::schema::IndexRecordOption::Basic,
                         )) as Box<dyn Query>
                     })
