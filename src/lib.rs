@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod index;
 pub mod search;
+pub mod serve;
 pub mod walk;
 
 pub use article::Article;

@@ -34,7 +34,7 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     }
     if args.json {
         // Serialise first, so a closed pipe surfaces as an I/O error (a quiet end).
-        let mut line = serde_json::to_vec(&results)?;
+        let mut line = results.to_json()?;
         line.push(b'\n');
         std::io::stdout().lock().write_all(&line)?;
     } else {
@@ -52,6 +52,8 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> anyhow::Result<ExitCode> {
 
 const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
+/// The mark before a heading taken from the lead of an article without a title.
+const NO_TITLE: &str = "[no title]";
 
 fn print_human(results: &SearchResults, color: bool) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
@@ -69,10 +71,16 @@ fn print_human(results: &SearchResults, color: bool) -> std::io::Result<()> {
     }
     for hit in &results.hits {
         writeln!(out)?;
-        let title = if color {
-            format!("{BOLD}{}{RESET}", hit.title)
+        // An article without a title is shown under its lead's first words, marked as such.
+        let heading = if hit.heading.from_lead {
+            format!("{NO_TITLE} {}", hit.heading.text)
         } else {
-            hit.title.clone()
+            hit.heading.text.clone()
+        };
+        let title = if color {
+            format!("{BOLD}{heading}{RESET}")
+        } else {
+            heading
         };
         writeln!(out, "{}. {}", hit.rank, title)?;
         let mut meta = Vec::new();

@@ -11,6 +11,7 @@ pub mod lock;
 pub mod manifest;
 pub mod reads;
 pub mod schema;
+pub mod stats;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
