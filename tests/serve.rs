@@ -128,7 +128,12 @@ async fn pages_answer_with_their_status_and_headers() {
     let results = get_ok(app, "/cari?q=banjir+bekasi").await;
     assert!(results.body.contains(BEST_TITLE), "the best hit is listed");
     let first_hit = results.body.find("class=\"hit\"").expect("a hit");
-    assert!(results.body[first_hit..].contains(BEST_TITLE));
+    let first_title = results.body[first_hit..].find(BEST_TITLE);
+    let second_hit = results.body[first_hit + 1..].find("class=\"hit\"");
+    assert!(
+        first_title < second_hit,
+        "the best article is the first hit"
+    );
     assert!(
         results.body.contains("<mark>Bekasi</mark>"),
         "matched forms are marked"
