@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load benchmark of `newsidx serve` (BENCHMARKS.md, "Serving"): oha at 16 connections against
+# Load benchmark of `newsidx serve` (BENCHMARKS.md, "Serving"): wrk at 16 connections against
 # /api/search and the HTML results page, each URL one of the bench's queries, with the
 # server's resident memory sampled every 5 seconds.
 #
@@ -8,15 +8,19 @@
 #   INDEX    an index folder (read only)
 #   QUERIES  one query per line (bench/run.sh writes queries.txt beside its index)
 #   SECONDS  length of each run (default 300)
-#   OUT      folder for the oha reports and memory samples (default target/bench-serve)
+#   OUT      folder for the reports and memory samples (default target/bench-serve)
 #
 # NEWSIDX names the binary (default target/release/newsidx). INGEST_CORPUS, when set, names a
 # corpus folder: during the /api/search run, after INGEST_AFTER seconds (default 20), the
 # script runs `newsidx ingest` on it and then `newsidx ingest --full` (a new generation swapped
 # in), as a cron job would, so the figures show whether any request failed meanwhile. That
-# writes into INDEX: give it a copy.
+# writes into INDEX: give it a copy. With INGEST_FROM set (a larger archive made by gencorpus
+# with the same seed), its new and changed files are first copied into INGEST_CORPUS: the
+# articles a night's crawl adds.
 #
-# oha: `cargo install oha --locked --root DIR` and put DIR/bin on PATH (or set OHA).
+# wrk: Debian's `wrk` package (`apt-get install wrk`); bench/serve-load.lua picks the paths
+# and prints the figures (requests/s, p50/p90/p99, errors: failed connections, reads,
+# writes, timeouts and every answer that is not 2xx/3xx).
 set -euo pipefail
 
 INDEX=${1:?usage: bench/serve.sh INDEX QUERIES [SECONDS] [OUT]}
@@ -24,11 +28,12 @@ QUERIES=${2:?usage: bench/serve.sh INDEX QUERIES [SECONDS] [OUT]}
 SECONDS_PER_RUN=${3:-300}
 OUT=${4:-target/bench-serve}
 NEWSIDX=${NEWSIDX:-target/release/newsidx}
-OHA=${OHA:-oha}
+WRK=${WRK:-wrk}
+LUA=$(dirname "$0")/serve-load.lua
 CONNECTIONS=${CONNECTIONS:-16}
 INGEST_AFTER=${INGEST_AFTER:-20}
 
-command -v "$OHA" >/dev/null || { echo "oha not found: cargo install oha --locked --root DIR" >&2; exit 2; }
+command -v "$WRK" >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 2; }
 mkdir -p "$OUT"
 
 # Start the server on a free loopback port; its first lines name the address.
@@ -43,15 +48,15 @@ done
 [ -n "${ADDR:-}" ] || { echo "the server did not start:" >&2; cat "$OUT/server.log" >&2; exit 1; }
 echo "server $SERVER on $ADDR"
 
-# One URL per query for each route.
-python3 - "$QUERIES" "$ADDR" "$OUT" <<'PY'
+# One path per query for each route.
+python3 - "$QUERIES" "$OUT" <<'PY'
 import sys, urllib.parse
-queries, addr, out = sys.argv[1:]
+queries, out = sys.argv[1:]
 lines = [q.strip() for q in open(queries, encoding="utf-8") if q.strip()]
 for name, path in (("api", "/api/search?q="), ("page", "/cari?q=")):
-    with open(f"{out}/urls-{name}.txt", "w") as f:
+    with open(f"{out}/paths-{name}.txt", "w") as f:
         for q in lines:
-            f.write(f"http://{addr}{path}{urllib.parse.quote_plus(q)}\n")
+            f.write(f"{path}{urllib.parse.quote_plus(q)}\n")
 PY
 
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$SERVER/status"; }
@@ -71,21 +76,18 @@ run() {
   echo "== $name: $CONNECTIONS connections, ${SECONDS_PER_RUN}s"
   sample "$OUT/rss-$name.txt" &
   local sampler=$!
-  "$OHA" --urls-from-file "$OUT/urls-$name.txt" -c "$CONNECTIONS" -z "${SECONDS_PER_RUN}s" \
-    --no-tui --output-format json -o "$OUT/oha-$name.json"
+  WRK_PATHS="$OUT/paths-$name.txt" "$WRK" -t 2 -c "$CONNECTIONS" -d "${SECONDS_PER_RUN}s" \
+    --timeout 10s -s "$LUA" "http://$ADDR" | tail -1 >"$OUT/wrk-$name.json"
   kill "$sampler" 2>/dev/null || true
   wait "$sampler" 2>/dev/null || true
-  python3 - "$OUT/oha-$name.json" "$OUT/rss-$name.txt" <<'PY'
+  python3 - "$OUT/wrk-$name.json" "$OUT/rss-$name.txt" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))
-summary, pct = report["summary"], report["latencyPercentiles"]
-codes = report.get("statusCodeDistribution", {})
-errors = report.get("errorDistribution", {})
-ok = codes.get("200", 0)
-failed = sum(v for k, v in codes.items() if k != "200") + sum(errors.values())
+failed = sum(report["errors"].values())
+print(f"requests {report['requests']}  requests/s {report['rps']:.1f}  p50 {report['p50_ms']:.1f} ms  "
+      f"p90 {report['p90_ms']:.1f} ms  p99 {report['p99_ms']:.1f} ms  max {report['max_ms']:.0f} ms  "
+      f"failed: {failed} {report['errors']}")
 rss = [int(line.split()[1]) for line in open(sys.argv[2]) if len(line.split()) == 2]
-print(f"requests/s {summary['requestsPerSec']:.1f}  p50 {pct['p50']*1000:.1f} ms  "
-      f"p99 {pct['p99']*1000:.1f} ms  200: {ok}  failed: {failed} {codes} {errors}")
 if rss:
     first, last, top = rss[0], rss[-1], max(rss)
     # The first minute warms the page cache's share of the mapped index; flat is judged after it.
@@ -96,13 +98,30 @@ if rss:
 PY
 }
 
-# Warm up: every query once on each route, so the runs measure a warm index.
-"$OHA" --urls-from-file "$OUT/urls-api.txt" -c 4 -n "$(wc -l <"$OUT/urls-api.txt")" --no-tui --output-format quiet
-"$OHA" --urls-from-file "$OUT/urls-page.txt" -c 4 -n "$(wc -l <"$OUT/urls-page.txt")" --no-tui --output-format quiet
+# Warm up: every query about once on each route, so the runs measure a warm index.
+for name in api page; do
+  WRK_PATHS="$OUT/paths-$name.txt" "$WRK" -t 2 -c 4 -d 30s --timeout 10s -s "$LUA" "http://$ADDR" >/dev/null
+done
 
 if [ -n "${INGEST_CORPUS:-}" ]; then
   (
     sleep "$INGEST_AFTER"
+    if [ -n "${INGEST_FROM:-}" ]; then
+      python3 - "$INGEST_FROM" "$INGEST_CORPUS" <<'PY'
+import filecmp, os, shutil, sys
+source, target = sys.argv[1:]
+copied = 0
+for folder, _, files in os.walk(source):
+    for name in files:
+        path = os.path.join(folder, name)
+        there = os.path.join(target, os.path.relpath(path, source))
+        if not os.path.exists(there) or not filecmp.cmp(path, there, shallow=False):
+            os.makedirs(os.path.dirname(there), exist_ok=True)
+            shutil.copy2(path, there)
+            copied += 1
+print(f"copied {copied} new or changed files into {target}")
+PY
+    fi
     echo "== ingest $INGEST_CORPUS (in place), then --full (new generation)"
     /usr/bin/time -f "ingest: %e s" "$NEWSIDX" --index "$INDEX" ingest "$INGEST_CORPUS" --quiet --json >"$OUT/ingest.json"
     /usr/bin/time -f "ingest --full: %e s" "$NEWSIDX" --index "$INDEX" ingest "$INGEST_CORPUS" --full --quiet --json >"$OUT/ingest-full.json"
