@@ -38,6 +38,9 @@ pub enum Command {
     /// Verify the index: every segment and field readable, the manifest consistent with the
     /// files; exit 0 when sound, 1 when not.
     Check(CheckArgs),
+    /// Serve the search page and the JSON API over HTTP (loopback only unless --addr says
+    /// otherwise); an ingest's new generation is picked up without a restart.
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -289,6 +292,14 @@ pub struct CheckArgs {
     /// Print what was found as one JSON object.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on; port 0 picks a free one. Anything but a loopback address
+    /// lets other machines reach the archive.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
 }
 
 /// Parses "+07:00", "WIB", "WITA", "WIT" or "UTC".

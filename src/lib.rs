@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod outlet;
 pub mod period;
 pub mod search;
+pub mod serve;
 pub mod walk;
 
 pub use article::Article;

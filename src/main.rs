@@ -42,6 +42,7 @@ fn main() -> ExitCode {
             commands::guarded(&cli.index, || commands::stats::run(&cli, args))
         }
         flags::Command::Check(args) => commands::check::run(&cli, args),
+        flags::Command::Serve(args) => commands::serve::run(&cli, args),
     };
     match outcome {
         Ok(code) => code,

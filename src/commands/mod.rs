@@ -5,6 +5,7 @@ pub mod check;
 pub mod extract;
 pub mod ingest;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod stats;
 pub mod trend;

@@ -46,7 +46,10 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             object.insert("facets".to_string(), serde_json::to_value(facets)?);
         }
         // Serialise first, so a closed pipe surfaces as an I/O error (a quiet end).
-        let mut line = serde_json::to_vec(&value)?;
+        let mut line = match &facets {
+            Some(_) => serde_json::to_vec(&value)?,
+            None => results.to_json()?,
+        };
         line.push(b'\n');
         std::io::stdout().lock().write_all(&line)?;
     } else {
@@ -121,6 +124,8 @@ fn print_facets(facets: &Facets, total: usize) -> std::io::Result<()> {
 
 const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
+/// The mark before a heading taken from the lead of an article without a title.
+const NO_TITLE: &str = "[no title]";
 
 fn print_human(results: &SearchResults, color: bool) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
@@ -138,10 +143,16 @@ fn print_human(results: &SearchResults, color: bool) -> std::io::Result<()> {
     }
     for hit in &results.hits {
         writeln!(out)?;
-        let title = if color {
-            format!("{BOLD}{}{RESET}", hit.title)
+        // An article without a title is shown under its lead's first words, marked as such.
+        let heading = if hit.heading.from_lead {
+            format!("{NO_TITLE} {}", hit.heading.text)
         } else {
-            hit.title.clone()
+            hit.heading.text.clone()
+        };
+        let title = if color {
+            format!("{BOLD}{heading}{RESET}")
+        } else {
+            heading
         };
         writeln!(out, "{}. {}", hit.rank, title)?;
         let mut meta = Vec::new();

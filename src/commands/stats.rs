@@ -1,35 +1,16 @@
 //! `newsidx stats`: what the index holds.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
-use newsidx::index::{size_on_disk, NewsIndex};
-use serde::Serialize;
+use newsidx::index::{stats, NewsIndex};
 
 use crate::flags::{Cli, StatsArgs};
 
-#[derive(Serialize)]
-struct Stats {
-    index: String,
-    documents: usize,
-    sources: BTreeMap<String, usize>,
-    earliest: Option<String>,
-    latest: Option<String>,
-    size_bytes: u64,
-}
-
 pub fn run(cli: &Cli, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     let news = NewsIndex::open(&cli.index)?;
-    let held = news.stats()?;
-    let stats = Stats {
-        index: cli.index.display().to_string(),
-        documents: held.documents,
-        sources: held.sources,
-        earliest: held.earliest.map(|date| date.to_rfc3339()),
-        latest: held.latest.map(|date| date.to_rfc3339()),
-        size_bytes: size_on_disk(&cli.index),
-    };
+    let searcher = news.reader()?.searcher();
+    let stats = stats::collect(&news, &searcher)?;
     if args.json {
         super::print_json(&stats)?;
         return Ok(ExitCode::SUCCESS);

@@ -11,6 +11,7 @@ pub mod manifest;
 pub mod reads;
 pub mod schema;
 pub mod sketch;
+pub mod stats;
 pub mod stored;
 
 use std::path::{Path, PathBuf};

@@ -11,12 +11,14 @@
 //! - [`snippet`] picks and marks the passages.
 //! - [`matching`] is the set a request matches, unscored; [`facets`] counts it by outlet and
 //!   year, [`trend`] by period, and [`chart`] draws a trend.
+//! - [`heading`] is what an article is shown under, a lead's words when it has no title.
 
 pub mod any_field;
 pub mod chart;
 pub mod dedup;
 pub mod facets;
 pub mod filter;
+pub mod heading;
 pub mod matching;
 pub mod query;
 pub mod rank;
@@ -106,6 +108,9 @@ pub struct Hit {
     /// The score's parts, when asked for ([`SearchRequest::explain`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<Explanation>,
+    /// What to show as its heading: the title, or its lead's first words when it has none.
+    #[serde(skip)]
+    pub heading: heading::Heading,
 }
 
 /// The query as the engine read it, and the model that scored it.
@@ -130,6 +135,27 @@ pub struct SearchResults {
     /// What was set aside while reading a malformed query; for people, not in the JSON.
     #[serde(skip)]
     pub notes: Vec<String>,
+}
+
+impl SearchResults {
+    /// The results as `search --json` prints them and `/api/search` serves them, without the
+    /// line end.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+
+/// The byte ranges of every form of `query`'s words (and of its phrases) in each of `texts`,
+/// as search results mark them: for showing a whole article opened from a result.
+pub fn mark(news: &NewsIndex, query: &str, texts: &[&str]) -> Result<Vec<Vec<[usize; 2]>>> {
+    let searcher = news.reader()?.searcher();
+    let columns = news.columns(&searcher);
+    let sources = known_sources(&columns);
+    let parsed = query::parse(query);
+    let (words, full) = analyzers(news);
+    let compiled = Compiler::new(&news.fields, words, full, &sources).compile(&parsed);
+    let mut marker = snippet::Marker::new(&compiled.highlights);
+    Ok(texts.iter().map(|text| marker.marks(text)).collect())
 }
 
 /// Runs `request` against `news`.
@@ -281,6 +307,7 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
             });
         }
         hits.push(Hit {
+            heading: heading::heading(&stored.title, &stored.body),
             rank: request.offset + at + 1,
             score,
             id: stored.id,

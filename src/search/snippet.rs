@@ -123,6 +123,15 @@ impl<'a> Marker<'a> {
         Some(window("body", text, &marks))
     }
 
+    /// The byte ranges of the matched words in `text`, in order: a whole text marked.
+    pub fn marks(&mut self, text: &str) -> Vec<[usize; 2]> {
+        self.mark(text)
+            .0
+            .into_iter()
+            .map(|range| [range.start, range.end])
+            .collect()
+    }
+
     /// The byte ranges of matched words in `text`, and how well it matches: distinct matched
     /// terms count most, repeats a little.
     fn mark(&mut self, text: &str) -> (Vec<Range<usize>>, usize) {
