@@ -950,3 +950,32 @@ fn freshness_orders_a_one_word_query_only() {
     let results = sandbox.search_json("banjir jakarta", &["--explain"]);
     assert_eq!(freshness(&results), [0.0, 0.0]);
 }
+
+#[test]
+fn a_long_query_whose_rare_words_match_few_articles_still_answers() {
+    let sandbox = Sandbox::new();
+    for at in 0..14 {
+        article(
+            &sandbox,
+            &format!("umum{at}.txt"),
+            &format!("Rapat Warga Kota {at}"),
+            &format!("Warga kota menggelar rapat ke-{at} membahas jalan kampung."),
+        );
+    }
+    article(
+        &sandbox,
+        "langka.txt",
+        "Nelayan Teluk Tomini Menangkap Cakalang",
+        "Nelayan Teluk Tomini menangkap cakalang dan tongkol memakai rumpon serta jaring \
+         insang sebelum rapat koperasi.",
+    );
+    sandbox.ingest();
+    // More words than find candidates: the eight rarest match one article, the ninth all.
+    let query = "nelayan teluk tomini cakalang tongkol rumpon jaring insang rapat";
+    let results = sandbox.search_json(query, &["--limit", "20"]);
+    assert_eq!(
+        titles(&results)[0],
+        "Nelayan Teluk Tomini Menangkap Cakalang"
+    );
+    assert_eq!(results["total"], 15);
+}

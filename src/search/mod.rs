@@ -234,6 +234,7 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
     // Room for a few copies to fold away (when more fold, the loop asks for four times as
     // many).
     let mut fetch = wanted * 3 / 2 + 5;
+    let mut listed = 0;
     let (total, groups, mut explained) = loop {
         let (total, mut found) = candidates(
             &searcher,
@@ -254,8 +255,11 @@ pub fn search(news: &NewsIndex, request: &SearchRequest) -> Result<SearchResults
             request.explain,
         )
         .map_err(|source| news.error(source))?;
-        // Past `fetch` the order is only known when every match is in the list.
-        let exhausted = found.len() >= total;
+        // Past `fetch` the order is only known when every match is in the list; a list that
+        // stopped growing holds every candidate there is (a long query's candidates come from
+        // its rarest words only, so it may hold fewer than `total`).
+        let exhausted = found.len() >= total || found.len() <= listed;
+        listed = found.len();
         if !exhausted {
             found.truncate(fetch);
         }
