@@ -428,23 +428,10 @@ fn candidates(
         others = partial;
     }
     let holding: HashSet<DocAddress> = holding_all.iter().map(|found| found.address).collect();
-    if let Some(rarest) = plan.rarest {
-        let collector = TopCandidates {
-            limit: others,
-            sort,
-            columns: plan.columns,
-            prune: true,
-            except: &holding,
-        };
-        let (_, best) = searcher.search(rarest, &collector)?;
-        let total = searcher.search(plan.any_word.unwrap_or(plan.query), &Count)?;
-        let mut found = holding_all;
-        found.extend(best);
-        top::sort_best_first(&mut found);
-        return Ok((total, found));
-    }
-    let (total, best) = match plan.any_word {
-        Some(any_word) => {
+    // A long query's rarest words, or all the words, in one flat union that skips postings;
+    // the count is of everything the words match either way.
+    let (total, best) = match plan.rarest.or(plan.any_word) {
+        Some(union) => {
             let collector = TopCandidates {
                 limit: others,
                 sort,
@@ -452,8 +439,9 @@ fn candidates(
                 prune: true,
                 except: &holding,
             };
-            let (_, best) = searcher.search(any_word, &collector)?;
-            (searcher.search(any_word, &Count)?, best)
+            let (_, best) = searcher.search(union, &collector)?;
+            let counted = plan.any_word.unwrap_or(plan.query);
+            (searcher.search(counted, &Count)?, best)
         }
         None => {
             let (total, best) = ranked(searcher, plan.query, plan.columns, sort, limit)?;
